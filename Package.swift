@@ -1,0 +1,133 @@
+// swift-tools-version:6.0
+// Cyber Port Open: four gRPC services (Identity, Deals, Naccs, Stats) on a shared protocol module (protobuf-c) and a
+// gRPC runtime on nghttp2 + SwiftNIO. See README.md for the layout.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "CyberPortOpen",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cyberport", targets: ["cyberport"]),
+        .executable(name: "cyberport-identity", targets: ["IdentityService"]),
+        .executable(name: "cyberport-deals", targets: ["DealsService"]),
+        .executable(name: "cyberport-naccs", targets: ["NaccsService"]),
+        .executable(name: "cyberport-stats", targets: ["StatsService"]),
+        .executable(name: "port-interop-server", targets: ["InteropServer"]),
+        .executable(name: "port-protogen", targets: ["ProtoGen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // C at the edges: the system libraries and the protoc-c generated protocol module.
+        .systemLibrary(
+            name: "CNGHTTP2", path: "Sources/CNGHTTP2",
+            providers: [.apt(["libnghttp2-dev"])]),
+        .target(
+            name: "CPortProtocol", path: "Sources/CPortProtocol",
+            cSettings: [.headerSearchPath(".")],
+            linkerSettings: [.linkedLibrary("protobuf-c")]),
+
+        // Shared Swift libraries.
+        .target(name: "PortDescriptors", path: "Sources/PortDescriptors", swiftSettings: swiftSettings),
+        .target(
+            name: "PortProtocol", dependencies: ["CPortProtocol"], path: "Sources/PortProtocol",
+            swiftSettings: swiftSettings),
+        .target(
+            name: "PortRPC",
+            dependencies: [
+                "CNGHTTP2", "PortProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/PortRPC", swiftSettings: swiftSettings),
+        .target(
+            name: "PortAPI", dependencies: ["PortProtocol", "PortRPC", "CPortProtocol"], path: "Sources/PortAPI",
+            swiftSettings: swiftSettings),
+        .target(
+            name: "PortInterop", dependencies: ["PortAPI", "PortRPC", "PortProtocol"], path: "Sources/PortInterop",
+            swiftSettings: swiftSettings),
+        .target(
+            name: "PortServiceKit",
+            dependencies: [
+                "PortAPI", "PortRPC", "PortProtocol", "PortDescriptors",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/PortServiceKit", swiftSettings: swiftSettings),
+
+        // The four services.
+        .executableTarget(
+            name: "IdentityService",
+            dependencies: [
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Identity", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "DealsService",
+            dependencies: [
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Deals", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "NaccsService",
+            dependencies: [
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Naccs", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "StatsService",
+            dependencies: [
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Stats", swiftSettings: swiftSettings),
+
+        // Tools.
+        .executableTarget(
+            name: "ProtoGen", dependencies: ["PortDescriptors"], path: "Tools/ProtoGen",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "cyberport",
+            dependencies: [
+                "PortRPC", "PortDescriptors", "PortAPI", "PortProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/cyberport", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "InteropServer",
+            dependencies: [
+                "PortServiceKit", "PortInterop",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/InteropServer", swiftSettings: swiftSettings),
+
+        // Tests.
+        .testTarget(
+            name: "PortDescriptorsTests", dependencies: ["PortDescriptors"], path: "Tests/PortDescriptorsTests",
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PortProtocolTests", dependencies: ["PortProtocol", "PortAPI"], path: "Tests/PortProtocolTests",
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PortRPCTests",
+            dependencies: ["PortRPC", "PortAPI", "PortProtocol", "PortServiceKit", "PortInterop",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Tests/PortRPCTests", swiftSettings: swiftSettings),
+    ]
+)
