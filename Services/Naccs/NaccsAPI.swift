@@ -1,0 +1,47 @@
+import PortAPI
+import PortProtocol
+import PortRPC
+import PortServiceKit
+
+/// The Naccs service's API. This first version serves the catalogue of relayed NACCS procedures.
+struct NaccsAPI: Cyberport_Naccs_V1_NaccsServiceProvider {
+    private let paginator = Paginator()
+
+    static let procedures: [Cyberport_Naccs_V1_NaccsProcedure] = NaccsProcedureCatalog.all.map { entry in
+        var procedure = Cyberport_Naccs_V1_NaccsProcedure()
+        procedure.name = "naccsProcedures/\(entry.code)"
+        procedure.code = entry.code
+        procedure.formId = entry.formID
+        procedure.displayNameJa = entry.ja
+        procedure.kind = entry.kind
+        procedure.publishedOn = entry.publishedOn
+        return procedure
+    }
+
+    func listNaccsProcedures(
+        request: Cyberport_Naccs_V1_ListNaccsProceduresRequest, context: ServerContext
+    ) async throws -> Cyberport_Naccs_V1_ListNaccsProceduresResponse {
+        let kind = request.kind
+        guard (0...4).contains(kind.rawValue) else {
+            throw APIError.invalidArgument(field: "kind", "unknown procedure kind \(kind.rawValue)")
+        }
+        let matching = kind == .unspecified ? Self.procedures : Self.procedures.filter { $0.kind == kind }
+        let page = try paginator.page(
+            matching, pageSize: request.pageSize, pageToken: request.pageToken, query: "kind=\(kind.rawValue)")
+        var response = Cyberport_Naccs_V1_ListNaccsProceduresResponse()
+        response.procedures = page.items
+        response.nextPageToken = page.nextPageToken
+        response.totalSize = Int32(matching.count)
+        return response
+    }
+
+    func getNaccsProcedure(
+        request: Cyberport_Naccs_V1_GetNaccsProcedureRequest, context: ServerContext
+    ) async throws -> Cyberport_Naccs_V1_NaccsProcedure {
+        let code = try ResourceName.id(of: request.name, collection: "naccsProcedures")
+        guard let procedure = Self.procedures.first(where: { $0.code == code }) else {
+            throw APIError.notFound("NACCS procedure", name: request.name)
+        }
+        return procedure
+    }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Logging
+import PortRPC
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Command-line options every service executable accepts. Each falls back to an environment variable
+/// (`CYBERPORT_<SERVICE>_<NAME>`, then `CYBERPORT_<NAME>` except for the port), then to a default.
+public struct CommonOptions: ParsableArguments, Sendable {
+    @Option(help: "Address to listen on (env CYBERPORT_HOST; default 127.0.0.1).")
+    public var host: String?
+
+    @Option(help: "Port to listen on (env CYBERPORT_<SERVICE>_PORT; 0 picks a free port).")
+    public var port: Int?
+
+    @Option(name: .customLong("data-dir"), help: "Directory for the service's data (env CYBERPORT_DATA_DIR; default ./data/<service>).")
+    public var dataDir: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env CYBERPORT_LOG_LEVEL).")
+    public var logLevel: String?
+
+    @Option(name: .customLong("log-format"), help: "json or text (env CYBERPORT_LOG_FORMAT; default json).")
+    public var logFormat: String?
+
+    @Option(name: .customLong("max-receive-message-size"), help: "Largest request message in bytes (default 4194304).")
+    public var maxReceiveMessageSize: Int?
+
+    @Option(name: .customLong("max-concurrent-streams"), help: "Concurrent calls per connection (default 100).")
+    public var maxConcurrentStreams: Int?
+
+    @Option(name: .customLong("shutdown-grace"), help: "Seconds running calls may take after SIGTERM (default 10).")
+    public var shutdownGrace: Double?
+
+    @Option(help: "Event-loop threads (default: one per core).")
+    public var threads: Int?
+
+    public init() {}
+
+    /// Resolves flags, environment and defaults into settings; throws a readable error for invalid values.
+    public func resolve(service: String, defaultPort: Int) throws -> ServiceSettings {
+        let env = EnvironmentLookup(service: service)
+        var settings = ServiceSettings(service: service)
+        settings.server.host = host ?? env["HOST"] ?? "127.0.0.1"
+        settings.server.port = try port ?? env.int("PORT", generic: false) ?? defaultPort
+        guard (0...65535).contains(settings.server.port) else {
+            throw ValidationError("port \(settings.server.port) is out of range 0…65535")
+        }
+        settings.dataDirectory = dataDir ?? env["DATA_DIR"].map { "\($0)/\(service)" } ?? "data/\(service)"
+        let levelText = logLevel ?? env["LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw ValidationError("unknown log level \"\(levelText)\"")
+        }
+        settings.logLevel = level
+        let formatText = logFormat ?? env["LOG_FORMAT"] ?? "json"
+        guard let format = LogFormat(rawValue: formatText) else {
+            throw ValidationError("unknown log format \"\(formatText)\" (json or text)")
+        }
+        settings.logFormat = format
+        if let size = try maxReceiveMessageSize ?? env.int("MAX_RECEIVE_MESSAGE_SIZE") {
+            guard size > 0 else { throw ValidationError("max-receive-message-size must be positive") }
+            settings.server.maxReceiveMessageSize = size
+        }
+        if let streams = try maxConcurrentStreams ?? env.int("MAX_CONCURRENT_STREAMS") {
+            guard streams > 0 else { throw ValidationError("max-concurrent-streams must be positive") }
+            settings.server.maxConcurrentStreams = streams
+        }
+        if let grace = try shutdownGrace ?? env.double("SHUTDOWN_GRACE") {
+            guard grace >= 0 else { throw ValidationError("shutdown-grace must not be negative") }
+            settings.server.shutdownGracePeriod = .milliseconds(Int64(grace * 1000))
+        }
+        if let threads = try threads ?? env.int("THREADS") {
+            guard threads > 0 else { throw ValidationError("threads must be positive") }
+            settings.server.threads = threads
+        }
+        return settings
+    }
+}
+
+/// The resolved settings of one service process.
+public struct ServiceSettings: Sendable {
+    public var service: String
+    public var server = ServerConfiguration()
+    public var dataDirectory = "data"
+    public var logLevel: Logger.Level = .info
+    public var logFormat: LogFormat = .json
+
+    public init(service: String) {
+        self.service = service
+    }
+}
+
+/// Reads `CYBERPORT_<SERVICE>_<NAME>` and then `CYBERPORT_<NAME>`.
+struct EnvironmentLookup {
+    let service: String
+
+    subscript(_ name: String) -> String? { value(name, generic: true) }
+
+    func value(_ name: String, generic: Bool) -> String? {
+        let specific = "CYBERPORT_\(service.uppercased())_\(name)"
+        if let value = getenv(specific) { return String(cString: value) }
+        if generic, let value = getenv("CYBERPORT_\(name)") { return String(cString: value) }
+        return nil
+    }
+
+    func int(_ name: String, generic: Bool = true) throws -> Int? {
+        guard let text = value(name, generic: generic) else { return nil }
+        guard let number = Int(text) else { throw ValidationError("environment \(name)=\"\(text)\" is not a whole number") }
+        return number
+    }
+
+    func double(_ name: String) throws -> Double? {
+        guard let text = self[name] else { return nil }
+        guard let number = Double(text) else { throw ValidationError("environment \(name)=\"\(text)\" is not a number") }
+        return number
+    }
+}
