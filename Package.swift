@@ -121,7 +121,7 @@ let package = Package(
             name: "PortDescriptorsTests", dependencies: ["PortDescriptors"], path: "Tests/PortDescriptorsTests",
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "PortProtocolTests", dependencies: ["PortProtocol", "PortAPI"], path: "Tests/PortProtocolTests",
+            name: "PortProtocolTests", dependencies: ["PortProtocol", "PortAPI", "PortDescriptors"], path: "Tests/PortProtocolTests",
             swiftSettings: swiftSettings),
         .testTarget(
             name: "PortRPCTests",

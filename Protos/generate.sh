@@ -5,7 +5,9 @@
 #   include/cp_message_descriptors.h                                                          (port-protogen)
 #   Sources/PortProtocol/Generated/<path_with_underscores>.pb.swift                           (port-protogen)
 #   Sources/PortAPI/Generated/<path_with_underscores>+Services.swift                          (port-protogen)
-# Stale outputs are deleted first; the output is deterministic (byte-identical on re-run).
+# Everything is generated into a scratch directory; only when every step succeeded are the old outputs deleted (so
+# files of removed .proto files disappear) and the new ones copied in. The output is deterministic (byte-identical
+# on re-run): inputs are sorted, nothing depends on time, paths or hash order.
 #
 # Needs: protoc (protobuf-compiler), protoc-c (protobuf-c-compiler), libprotobuf-dev (the well-known .proto files).
 # Environment: PROTOGEN_SCRATCH_PATH  SwiftPM scratch path for building port-protogen (default .build-protogen)

@@ -28,10 +28,15 @@ struct MessageEmitter {
     private func emitStruct(_ message: MessageModel, into writer: inout CodeWriter) {
         writer.docComment(message.comment ?? "The `\(message.fullName)` message.")
         writer.block("public struct \(message.swiftName): ProtoMessage") { writer in
-            for member in message.members {
+            for (index, member) in message.members.enumerated() {
                 switch member {
-                case .field(let field): emitProperty(field, into: &writer)
-                case .oneof(let oneof): emitOneofProperty(oneof, in: message, into: &writer)
+                case .field(let field):
+                    // Documented properties are set apart by a blank line; plain ones stay together.
+                    if index > 0 && field.comment != nil { writer.line() }
+                    emitProperty(field, into: &writer)
+                case .oneof(let oneof):
+                    if index > 0 { writer.line() }
+                    emitOneofProperty(oneof, in: message, into: &writer)
                 }
             }
             for member in message.members {

@@ -36,10 +36,12 @@ public struct Cyberport_Deals_V1_TradeDirection: ProtoEnum {
 public struct Cyberport_Deals_V1_FormDefinition: ProtoMessage {
     /// Resource name: "formDefinitions/{code}".
     public var name: String = ""
+
     /// The Cyber Port form code, e.g. "UL040".
     public var code: String = ""
     public var displayNameJa: String = ""
     public var displayNameEn: String = ""
+
     /// The directions this form is used in (export, import or both).
     public var directions: [Cyberport_Deals_V1_TradeDirection] = []
 
@@ -64,6 +66,7 @@ public struct Cyberport_Deals_V1_ListFormDefinitionsRequest: ProtoMessage {
     /// At most this many entries (0 = the default of 50; values above 100 are treated as 100).
     public var pageSize: Int32 = 0
     public var pageToken: String = ""
+
     /// Only forms used in this direction (unspecified = all).
     public var direction: Cyberport_Deals_V1_TradeDirection = .init()
 

@@ -7,8 +7,10 @@ internal import CPortProtocol
 public struct Cyberport_Identity_V1_BusinessType: ProtoMessage {
     /// Resource name: "businessTypes/{key}".
     public var name: String = ""
+
     /// Numeric id used by the real Cyber Port (1..12).
     public var id: Int32 = 0
+
     /// Stable key, e.g. "oceanShipping", "vgmRegistration".
     public var key: String = ""
     public var displayNameJa: String = ""
@@ -34,6 +36,7 @@ public struct Cyberport_Identity_V1_BusinessType: ProtoMessage {
 public struct Cyberport_Identity_V1_ListBusinessTypesRequest: ProtoMessage {
     /// At most this many entries (0 = the default of 50; values above 100 are treated as 100).
     public var pageSize: Int32 = 0
+
     /// The next_page_token of a previous response, or empty for the first page.
     public var pageToken: String = ""
 
@@ -56,6 +59,7 @@ public struct Cyberport_Identity_V1_ListBusinessTypesRequest: ProtoMessage {
 /// The `cyberport.identity.v1.ListBusinessTypesResponse` message.
 public struct Cyberport_Identity_V1_ListBusinessTypesResponse: ProtoMessage {
     public var businessTypes: [Cyberport_Identity_V1_BusinessType] = []
+
     /// Empty when there are no more entries.
     public var nextPageToken: String = ""
     public var totalSize: Int32 = 0

@@ -46,12 +46,15 @@ public struct Cyberport_Naccs_V1_ProcedureKind: ProtoEnum {
 public struct Cyberport_Naccs_V1_NaccsProcedure: ProtoMessage {
     /// Resource name: "naccsProcedures/{code}".
     public var name: String = ""
+
     /// The NACCS business code (業務コード), e.g. "EDA".
     public var code: String = ""
+
     /// Cyber Port's own id for the form, e.g. "NR120".
     public var formId: String = ""
     public var displayNameJa: String = ""
     public var kind: Cyberport_Naccs_V1_ProcedureKind = .init()
+
     /// When Cyber Port started relaying it (ISO date).
     public var publishedOn: String = ""
 
@@ -76,6 +79,7 @@ public struct Cyberport_Naccs_V1_ListNaccsProceduresRequest: ProtoMessage {
     /// At most this many entries (0 = the default of 50; values above 100 are treated as 100).
     public var pageSize: Int32 = 0
     public var pageToken: String = ""
+
     /// Only procedures of this kind (unspecified = all).
     public var kind: Cyberport_Naccs_V1_ProcedureKind = .init()
 

@@ -7,10 +7,12 @@ internal import CPortProtocol
 public struct Cyberport_Stats_V1_SurveyTable: ProtoMessage {
     /// Resource name: "surveyTables/{number}".
     public var name: String = ""
+
     /// 1..5.
     public var number: Int32 = 0
     public var displayNameJa: String = ""
     public var displayNameEn: String = ""
+
     /// Whether 乙種 ports report it too (甲種 ports report every table).
     public var reportedByClassBPorts: Bool = false
 

@@ -114,6 +114,7 @@ public struct Google_Protobuf_Any: ProtoMessage {
     /// Schemes other than `http`, `https` (or the empty scheme) might be
     /// used with implementation specific semantics.
     public var typeUrl: String = ""
+
     /// Must be a valid serialized protocol buffer of the above specified type.
     public var value: [UInt8] = []
 

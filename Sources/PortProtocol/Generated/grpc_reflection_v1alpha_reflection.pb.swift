@@ -6,6 +6,7 @@ internal import CPortProtocol
 /// The `grpc.reflection.v1alpha.ServerReflectionRequest` message.
 public struct Grpc_Reflection_V1alpha_ServerReflectionRequest: ProtoMessage {
     public var host: String = ""
+
     /// Which field of the `message_request` oneof is set, if any.
     public var messageRequest: MessageRequest? = nil
 
@@ -63,6 +64,7 @@ public struct Grpc_Reflection_V1alpha_ExtensionRequest: ProtoMessage {
 public struct Grpc_Reflection_V1alpha_ServerReflectionResponse: ProtoMessage {
     public var validHost: String = ""
     public var originalRequest: Grpc_Reflection_V1alpha_ServerReflectionRequest? = nil
+
     /// Which field of the `message_response` oneof is set, if any.
     public var messageResponse: MessageResponse? = nil
 
