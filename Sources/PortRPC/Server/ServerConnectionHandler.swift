@@ -90,8 +90,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     private func start() {
         guard keepaliveTimer == nil else { return }
         let interval = TimeAmount(configuration.keepalive.time)
-        keepaliveTimer = eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [weak self] _ in
-            self?.keepaliveTick()
+        // Timers capture the handler strongly (a weak reference would give it a side table and slow down every
+        // retain and release on the hot path); tearDown() cancels them, which breaks the cycle.
+        keepaliveTimer = eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
+            keepaliveTick()
         }
         flushOutput()
     }
@@ -411,10 +413,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         guard !isClosed, keepaliveTimeout == nil else { return }
         guard NIODeadline.now() - lastReadTime >= TimeAmount(configuration.keepalive.time) else { return }
         session.submitPing(UInt64(UInt32.max))
-        keepaliveTimeout = eventLoop.scheduleTask(in: TimeAmount(configuration.keepalive.timeout)) { [weak self] in
-            guard let self else { return }
-            self.closeReason = "keepalive ping not acknowledged"
-            self.closeConnection()
+        keepaliveTimeout = eventLoop.scheduleTask(in: TimeAmount(configuration.keepalive.timeout)) { [self] in
+            closeReason = "keepalive ping not acknowledged"
+            closeConnection()
         }
         flushOutput()
     }
@@ -426,11 +427,11 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         session.submitShutdownNotice()
         session.submitPing(0x4452_4149_4E00_0000)
         flushOutput()
-        eventLoop.scheduleTask(in: .milliseconds(200)) { [weak self] in
-            guard let self, !self.isClosed else { return }
-            self.session.submitGoaway(code: .noError)
-            self.finalGoawaySent = true
-            self.flushOutput()
+        eventLoop.scheduleTask(in: .milliseconds(200)) { [self] in
+            guard !isClosed else { return }
+            session.submitGoaway(code: .noError)
+            finalGoawaySent = true
+            flushOutput()
         }
     }
 
