@@ -17,8 +17,12 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
     /// One entry.
     public typealias Element = (name: String, value: MetadataValue)
 
-    private var names: [String] = []
-    private var values: [MetadataValue] = []
+    private var entries: [Entry] = []
+
+    private struct Entry: Sendable, Hashable {
+        var name: String
+        var value: MetadataValue
+    }
 
     public init() {}
 
@@ -26,25 +30,27 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
         for (name, value) in elements { add(name, value) }
     }
 
-    public var count: Int { names.count }
-    public var isEmpty: Bool { names.isEmpty }
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
 
     /// Appends a text entry. The name is lower-cased.
     public mutating func add(_ name: String, _ value: String) {
-        names.append(name.lowercased())
-        values.append(.string(value))
+        entries.append(Entry(name: name.lowercased(), value: .string(value)))
     }
 
     /// Appends a binary entry; the name should end in `-bin`.
     public mutating func add(_ name: String, binary: [UInt8]) {
-        names.append(name.lowercased())
-        values.append(.binary(binary))
+        entries.append(Entry(name: name.lowercased(), value: .binary(binary)))
     }
 
     /// Appends an entry.
     public mutating func add(_ name: String, value: MetadataValue) {
-        names.append(name.lowercased())
-        values.append(value)
+        entries.append(Entry(name: name.lowercased(), value: value))
+    }
+
+    /// Appends an entry whose name is known to be lower-case already (HTTP/2 header names are).
+    mutating func appendLowercased(_ name: String, _ value: MetadataValue) {
+        entries.append(Entry(name: name, value: value))
     }
 
     /// Replaces every entry of `name` with one text value.
@@ -56,22 +62,14 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
     /// Removes every entry of `name`.
     public mutating func remove(_ name: String) {
         let key = name.lowercased()
-        var index = 0
-        while index < names.count {
-            if names[index] == key {
-                names.remove(at: index)
-                values.remove(at: index)
-            } else {
-                index += 1
-            }
-        }
+        entries.removeAll { $0.name == key }
     }
 
     /// The first text value of `name`.
     public subscript(_ name: String) -> String? {
         let key = name.lowercased()
-        for (index, n) in names.enumerated() where n == key {
-            if case .string(let s) = values[index] { return s }
+        for entry in entries where entry.name == key {
+            if case .string(let s) = entry.value { return s }
         }
         return nil
     }
@@ -79,8 +77,8 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
     /// The first binary value of `name`.
     public func binaryValue(_ name: String) -> [UInt8]? {
         let key = name.lowercased()
-        for (index, n) in names.enumerated() where n == key {
-            if case .binary(let b) = values[index] { return b }
+        for entry in entries where entry.name == key {
+            if case .binary(let b) = entry.value { return b }
         }
         return nil
     }
@@ -88,29 +86,24 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
     /// Every value of `name`, in order.
     public func values(_ name: String) -> [MetadataValue] {
         let key = name.lowercased()
-        return names.indices.filter { names[$0] == key }.map { values[$0] }
+        return entries.filter { $0.name == key }.map(\.value)
     }
 
     public func makeIterator() -> AnyIterator<Element> {
         var index = 0
         return AnyIterator {
-            guard index < names.count else { return nil }
+            guard index < entries.count else { return nil }
             defer { index += 1 }
-            return (names[index], values[index])
+            return (entries[index].name, entries[index].value)
         }
     }
 
-    public static func == (lhs: Metadata, rhs: Metadata) -> Bool {
-        lhs.names == rhs.names && lhs.values == rhs.values
-    }
+    public static func == (lhs: Metadata, rhs: Metadata) -> Bool { lhs.entries == rhs.entries }
 
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(names)
-        hasher.combine(values)
-    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(entries) }
 
     public var description: String {
-        "[" + zip(names, values).map { "\($0): \($1)" }.joined(separator: ", ") + "]"
+        "[" + entries.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + "]"
     }
 
     /// Whether `name` may be sent as custom metadata: `[0-9a-z_.-]+`, not reserved (`grpc-*`, pseudo-headers and

@@ -55,10 +55,10 @@ enum RequestHeaderParser {
         if nameText == "grpc-accept-encoding" || nameText == "grpc-message-type" { return }
         if nameText.hasSuffix("-bin") {
             if let bytes = Base64.decode(String(decoding: value, as: UTF8.self)) {
-                stream.requestMetadata.add(nameText, binary: bytes)
+                stream.requestMetadata.appendLowercased(nameText, .binary(bytes))
             }
         } else {
-            stream.requestMetadata.add(nameText, String(decoding: value, as: UTF8.self))
+            stream.requestMetadata.appendLowercased(nameText, .string(String(decoding: value, as: UTF8.self)))
         }
     }
 
