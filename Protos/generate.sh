@@ -75,6 +75,14 @@ protoc -IProtos -I"$wkt_include" --include_imports --include_source_info \
     --c-sources "$work/c-sources" \
     --c-headers "$work/c-headers"
 
+# Refuse to replace anything unless every kind of output is there.
+for produced in "$work/c" "$work/messages" "$work/services" "$work/c-sources" "$work/c-headers"; do
+    if [[ -z "$(ls -A "$produced")" ]]; then
+        echo "generate.sh: nothing was generated into $produced; the committed files are left as they are" >&2
+        exit 1
+    fi
+done
+
 # Delete stale outputs (hand-written files in the C target, such as cp_arena.[ch], stay).
 rm -rf "$c_generated" "$swift_messages" "$swift_services"
 find "$c_include" -name '*.pb-c.h' -type f -delete

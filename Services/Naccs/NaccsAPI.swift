@@ -7,7 +7,8 @@ import PortServiceKit
 struct NaccsAPI: Cyberport_Naccs_V1_NaccsServiceProvider {
     private let paginator = Paginator()
 
-    static let procedures: [Cyberport_Naccs_V1_NaccsProcedure] = NaccsProcedureCatalog.all.map { entry in
+    /// Ordered by form id, as the contract says.
+    static let procedures: [Cyberport_Naccs_V1_NaccsProcedure] = NaccsProcedureCatalog.all.sorted { $0.formID < $1.formID }.map { entry in
         var procedure = Cyberport_Naccs_V1_NaccsProcedure()
         procedure.name = "naccsProcedures/\(entry.code)"
         procedure.code = entry.code

@@ -27,6 +27,8 @@ public struct ServiceHost: Sendable {
 
     /// Serves `services` until SIGTERM/SIGINT, then drains within the grace period.
     public func run(services: [any RPCService]) async throws {
+        // Watch signals before anything starts, so SIGTERM during start-up also ends in a clean exit.
+        let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
         let server = makeServer(services: services)
         try await server.start()
         for name in server.serviceNames { health.set(name, .serving) }
@@ -34,7 +36,6 @@ public struct ServiceHost: Sendable {
         logger.info(
             "ready",
             metadata: ["port": "\(server.localPort ?? 0)", "dataDirectory": "\(settings.dataDirectory)"])
-        let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
         let signal = await signals.next()
         logger.info("signal received; draining", metadata: ["signal": "\(signal)"])
         health.setAll(.notServing)

@@ -17,7 +17,7 @@ public struct CommonOptions: ParsableArguments, Sendable {
     @Option(help: "Port to listen on (env CYBERPORT_<SERVICE>_PORT; 0 picks a free port).")
     public var port: Int?
 
-    @Option(name: .customLong("data-dir"), help: "Directory for the service's data (env CYBERPORT_DATA_DIR; default ./data/<service>).")
+    @Option(name: .customLong("data-dir"), help: "Directory for the service's data (env CYBERPORT_<SERVICE>_DATA_DIR, or CYBERPORT_DATA_DIR/<service>; default ./data/<service>).")
     public var dataDir: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env CYBERPORT_LOG_LEVEL).")
@@ -49,7 +49,9 @@ public struct CommonOptions: ParsableArguments, Sendable {
         guard (0...65535).contains(settings.server.port) else {
             throw ValidationError("port \(settings.server.port) is out of range 0…65535")
         }
-        settings.dataDirectory = dataDir ?? env["DATA_DIR"].map { "\($0)/\(service)" } ?? "data/\(service)"
+        settings.dataDirectory =
+            dataDir ?? env.value("DATA_DIR", generic: false)
+            ?? env.value("DATA_DIR", genericOnly: true).map { "\($0)/\(service)" } ?? "data/\(service)"
         let levelText = logLevel ?? env["LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: levelText) else {
             throw ValidationError("unknown log level \"\(levelText)\"")
@@ -98,6 +100,11 @@ struct EnvironmentLookup {
     let service: String
 
     subscript(_ name: String) -> String? { value(name, generic: true) }
+
+    /// Only `CYBERPORT_<NAME>`.
+    func value(_ name: String, genericOnly: Bool) -> String? {
+        getenv("CYBERPORT_\(name)").map { String(cString: $0) }
+    }
 
     func value(_ name: String, generic: Bool) -> String? {
         let specific = "CYBERPORT_\(service.uppercased())_\(name)"

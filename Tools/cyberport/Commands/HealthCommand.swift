@@ -8,7 +8,7 @@ struct HealthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "health",
         abstract: "Check the serving status of the server or of one service (grpc.health.v1).",
-        discussion: "Prints SERVING, NOT_SERVING, SERVICE_UNKNOWN or UNKNOWN; exits 0 only for SERVING (69 otherwise).")
+        discussion: "Prints SERVING or NOT_SERVING (exit 0 only for SERVING, 69 otherwise); an unknown service name is NOT_FOUND (exit 5). With --watch, an unknown name streams SERVICE_UNKNOWN.")
 
     @Argument(help: "The service to check, e.g. cyberport.deals.v1.DealService (default: the whole server).")
     var service: String = ""
