@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# THE test command: builds the package, runs the whole Swift test suite, then the Python interop suite
+# (Tests/Interop) against the built executables. Exits non-zero on any failure.
+#
+#   scripts/test.sh                 everything
+#   scripts/test.sh -k http2 -x     everything, with extra arguments for pytest
+#
+# Environment: PYTHON (default python3) creates .venv; SKIP_SWIFT_TESTS=1 skips `swift test` (local use only).
+# Exported for the Swift tests: CYBERPORT_PYTHON (the venv's python), CYBERPORT_STOCK_SERVER (stock_server.py),
+# CYBERPORT_BIN_DIR (the built executables); PATH starts with .venv/bin.
+# Debian packages come from scripts/bootstrap.sh.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+PYTHON="${PYTHON:-python3}"
+VENV="$ROOT/.venv"
+REQUIREMENTS="Tests/Interop/requirements.txt"
+
+step() { printf '\n==> %s\n' "$*"; }
+started=$SECONDS
+
+step "Python dependencies into .venv (pinned in $REQUIREMENTS)"
+if ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
+  rm -rf "$VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+want="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1)"
+stamp="$VENV/.requirements.sha256"
+if [[ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]] || ! "$VENV/bin/python" -c 'import grpc, grpc_tools, h2, pytest' 2>/dev/null; then
+  "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -q --only-binary=:all: -r "$REQUIREMENTS"
+  echo "$want" > "$stamp"
+else
+  echo "already installed"
+fi
+"$VENV/bin/python" --version
+# stock_server.py (started by the Swift tests as `python3 ...`) needs grpcio: the venv comes first on PATH.
+export PATH="$VENV/bin:$PATH"
+export CYBERPORT_PYTHON="$VENV/bin/python"
+export CYBERPORT_STOCK_SERVER="$ROOT/Tests/Interop/stock_server.py"
+
+step "swift build (all products and the test targets, in one build)"
+swift --version 2>&1 | head -n 1
+swift build --build-tests
+BIN_DIR="$(swift build --show-bin-path)"
+export CYBERPORT_BIN_DIR="$BIN_DIR"
+echo "executables in $BIN_DIR"
+
+if [[ "${SKIP_SWIFT_TESTS:-0}" == "1" ]]; then
+  step "swift test: SKIPPED because SKIP_SWIFT_TESTS=1"
+else
+  step "swift test (the whole Swift suite)"
+  swift test --skip-build
+fi
+
+step "pytest Tests/Interop (stock grpcio client, raw HTTP/2) against $BIN_DIR ($((SECONDS - started)) s so far)"
+# Last on purpose: pytest's summary line closes the output.
+python -m pytest Tests/Interop -q "$@"
