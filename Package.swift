@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "cyberport-stats", targets: ["StatsService"]),
         .executable(name: "port-interop-server", targets: ["InteropServer"]),
         .executable(name: "port-protogen", targets: ["ProtoGen"]),
+        .executable(name: "port-load", targets: ["LoadGenerator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -115,6 +116,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/InteropServer", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "LoadGenerator",
+            dependencies: [
+                "PortRPC", "PortAPI", "PortProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tools/LoadGenerator", swiftSettings: swiftSettings),
 
         // Tests.
         .testTarget(
