@@ -5,36 +5,33 @@ import PortServiceKit
 
 /// The Stats service's API. This first version serves the catalogue of port statistics survey tables.
 struct StatsAPI: Cyberport_Stats_V1_StatsServiceProvider {
-    private let paginator = Paginator()
-
-    static let tables: [Cyberport_Stats_V1_SurveyTable] = SurveyTableCatalog.all.map { entry in
-        var table = Cyberport_Stats_V1_SurveyTable()
-        table.name = "surveyTables/\(entry.number)"
-        table.number = entry.number
-        table.displayNameJa = entry.ja
-        table.displayNameEn = entry.en
-        table.reportedByClassBPorts = entry.classB
-        return table
-    }
+    static let tables = ReferenceCatalog(
+        collection: "surveyTables", resourceType: "survey table",
+        items: SurveyTableCatalog.all.map { entry in
+            var table = Cyberport_Stats_V1_SurveyTable()
+            table.name = "surveyTables/\(entry.number)"
+            table.number = entry.number
+            table.displayNameJa = entry.ja
+            table.displayNameEn = entry.en
+            table.reportedByClassBPorts = entry.classB
+            return table
+        },
+        id: { "\($0.number)" })
 
     func listSurveyTables(
         request: Cyberport_Stats_V1_ListSurveyTablesRequest, context: ServerContext
     ) async throws -> Cyberport_Stats_V1_ListSurveyTablesResponse {
-        let page = try paginator.page(Self.tables, pageSize: request.pageSize, pageToken: request.pageToken)
+        let page = try Self.tables.list(pageSize: request.pageSize, pageToken: request.pageToken)
         var response = Cyberport_Stats_V1_ListSurveyTablesResponse()
         response.surveyTables = page.items
         response.nextPageToken = page.nextPageToken
-        response.totalSize = Int32(Self.tables.count)
+        response.totalSize = page.totalSize
         return response
     }
 
     func getSurveyTable(
         request: Cyberport_Stats_V1_GetSurveyTableRequest, context: ServerContext
     ) async throws -> Cyberport_Stats_V1_SurveyTable {
-        let id = try ResourceName.id(of: request.name, collection: "surveyTables")
-        guard let table = Self.tables.first(where: { "\($0.number)" == id }) else {
-            throw APIError.notFound("survey table", name: request.name)
-        }
-        return table
+        try Self.tables.get(name: request.name)
     }
 }
