@@ -257,6 +257,7 @@ class RawEvents:
     goaway: list = field(default_factory=list)  # (error_code, last_stream_id, debug_data)
     rst: dict = field(default_factory=dict)  # stream_id -> error code
     ping_acks: int = 0
+    pings_received: int = 0  # PINGs the server sent (not ACKs)
     headers_blocks: list = field(default_factory=list)  # (stream_id, decoded header list)
     frames: int = 0
     settings: dict = field(default_factory=dict)  # the server's SETTINGS, merged
@@ -267,8 +268,9 @@ class RawEvents:
 class RawH2:
     """Frames written by hand: no client-side validation whatsoever."""
 
-    def __init__(self, port: int, preface: bool = True, timeout: float = 10.0):
+    def __init__(self, port: int, preface: bool = True, timeout: float = 10.0, ack_pings: bool = True):
         self.port = port
+        self.ack_pings = ack_pings  # False: leave the server's keepalive PINGs unanswered
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.encoder = hpack.Encoder()
@@ -408,7 +410,9 @@ class RawH2:
             if "ACK" in frame.flags:
                 self.events.ping_acks += 1
             else:
-                self.send(PingFrame(0, opaque_data=frame.opaque_data, flags={"ACK"}))
+                self.events.pings_received += 1
+                if self.ack_pings:
+                    self.send(PingFrame(0, opaque_data=frame.opaque_data, flags={"ACK"}))
         elif isinstance(frame, (HeadersFrame, ContinuationFrame)):
             frag = self._header_fragments.setdefault(frame.stream_id, bytearray())
             frag += frame.data

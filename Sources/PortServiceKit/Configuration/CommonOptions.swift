@@ -38,6 +38,12 @@ public struct CommonOptions: ParsableArguments, Sendable {
     @Option(help: "Event-loop threads (default: one per core).")
     public var threads: Int?
 
+    @Option(name: .customLong("keepalive-time"), help: "Seconds without input after which the server pings a connection (default 7200).")
+    public var keepaliveTime: Double?
+
+    @Option(name: .customLong("keepalive-timeout"), help: "Seconds the server waits for the ping's ACK before closing (default 20).")
+    public var keepaliveTimeout: Double?
+
     public init() {}
 
     /// Resolves flags, environment and defaults into settings; throws a readable error for invalid values.
@@ -73,6 +79,14 @@ public struct CommonOptions: ParsableArguments, Sendable {
         if let grace = try shutdownGrace ?? env.double("SHUTDOWN_GRACE") {
             guard grace >= 0 else { throw ValidationError("shutdown-grace must not be negative") }
             settings.server.shutdownGracePeriod = .milliseconds(Int64(grace * 1000))
+        }
+        if let seconds = try keepaliveTime ?? env.double("KEEPALIVE_TIME") {
+            guard seconds > 0 else { throw ValidationError("keepalive-time must be positive") }
+            settings.server.keepalive.time = .milliseconds(Int64(seconds * 1000))
+        }
+        if let seconds = try keepaliveTimeout ?? env.double("KEEPALIVE_TIMEOUT") {
+            guard seconds > 0 else { throw ValidationError("keepalive-timeout must be positive") }
+            settings.server.keepalive.timeout = .milliseconds(Int64(seconds * 1000))
         }
         if let threads = try threads ?? env.int("THREADS") {
             guard threads > 0 else { throw ValidationError("threads must be positive") }
