@@ -50,6 +50,7 @@ public struct Metadata: Sendable, Hashable, Sequence, ExpressibleByDictionaryLit
 
     /// Appends an entry whose name is known to be lower-case already (HTTP/2 header names are).
     mutating func appendLowercased(_ name: String, _ value: MetadataValue) {
+        if entries.isEmpty { entries.reserveCapacity(4) }
         entries.append(Entry(name: name, value: value))
     }
 

@@ -51,7 +51,8 @@ public struct ServerConfiguration: Sendable {
         public var pings = (burst: 200, perSecond: 20)
         /// Empty DATA frames without END_STREAM.
         public var emptyDataFrames = (burst: 200, perSecond: 20)
-        /// Handlers still running per connection (including those of reset streams) before new streams are refused.
+        /// Handlers still running per connection (including those of reset streams) before new streams are refused
+        /// with REFUSED_STREAM; never below twice `maxConcurrentStreams`.
         public var maxRunningHandlers = 200
 
         public init() {}

@@ -37,7 +37,11 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     private var isClosed = false
     private var closeReason: String?
     private var peer = ""
+    /// Streams admitted and not yet finished by their handler (including handlers of streams already reset).
     private var runningHandlers = 0
+    private var maxRunningHandlers: Int {
+        max(configuration.abuseLimits.maxRunningHandlers, 2 * configuration.maxConcurrentStreams)
+    }
     private var lastReadTime = NIODeadline.now()
 
     private var invalidFrames: TokenBucket
@@ -210,7 +214,6 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
     private func dispatch(_ stream: ServerStream) {
         guard !stream.dispatched, !stream.isFinished, !stream.isClosed, let route = stream.route else { return }
         stream.dispatched = true
-        runningHandlers += 1
         var deadline: ContinuousClock.Instant?
         if let timeout = stream.timeoutNanos {
             deadline = ContinuousClock.now + .nanoseconds(timeout)
@@ -274,10 +277,13 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
             stream.reject(status: RPCStatus(code: .unimplemented, message: "unknown method \(stream.unknownPath)"))
             return
         }
-        if runningHandlers >= configuration.abuseLimits.maxRunningHandlers {
+        // Counted from admission (not from dispatch) so that one read full of HEADERS cannot overshoot the limit.
+        if runningHandlers >= maxRunningHandlers {
             session.resetStream(stream.id, code: .refusedStream)
             return
         }
+        runningHandlers += 1
+        stream.admitted = true
         if endStream { stream.endOfRequest() }
         if route.kind.clientStreams || endStream { readyToDispatch.append(stream) }
     }
@@ -351,6 +357,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, HTTP2SessionDelegate
         let completedNormally = stream.isFinished
         stream.closed(errorCode: errorCode)
         if stream.dispatched && !completedNormally { toCancel.append(stream) }
+        if stream.admitted && !stream.dispatched { runningHandlers -= 1 }
         if finalGoawaySent && streams.isEmpty { scheduleFlush() }
     }
 

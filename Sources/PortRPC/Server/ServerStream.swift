@@ -41,6 +41,8 @@ final class ServerStream: @unchecked Sendable {
     private(set) var requestEnded = false
     private var requestFailure: RPCError?
     private var requestWaiter: CheckedContinuation<ByteBuffer?, any Error>?
+    /// Counted against the connection's running-handler limit.
+    var admitted = false
     var dispatched = false
 
     // MARK: Response side
@@ -329,13 +331,13 @@ final class ServerStream: @unchecked Sendable {
     /// Fills a DATA frame from buffered response bytes (inside nghttp2's send).
     func readData(into out: UnsafeMutableRawBufferPointer) -> DataReadResult {
         var count = 0
-        if var buffer = pending, buffer.readableBytes > 0 {
-            count = min(out.count, buffer.readableBytes)
-            buffer.withUnsafeReadableBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: count) }
-            buffer.moveReaderIndex(forwardBy: count)
-            if buffer.readableBytes == 0 { buffer.clear() }
-            pending = buffer
-            if writerWaiter != nil, buffer.readableBytes <= Self.outboundHighWater / 2 {
+        // `pending` is changed in place: a copy would make clear() reallocate its storage.
+        if let available = pending?.readableBytes, available > 0 {
+            count = min(out.count, available)
+            pending!.withUnsafeReadableBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: count) }
+            pending!.moveReaderIndex(forwardBy: count)
+            if pending!.readableBytes == 0 { pending!.clear() }
+            if writerWaiter != nil, pending!.readableBytes <= Self.outboundHighWater / 2 {
                 resumeWriter(throwing: nil)
             }
         }
@@ -390,12 +392,12 @@ final class ServerStream: @unchecked Sendable {
         isFinished = true
         deadlineTimer?.cancel()
         deadlineTimer = nil
-        let error = endedError()
+        // The error is built only when someone waits: boxing it allocates, and most streams close with no waiter.
         if let waiter = requestWaiter {
             requestWaiter = nil
-            waiter.resume(throwing: error)
+            waiter.resume(throwing: endedError())
         }
-        resumeWriter(throwing: error)
+        if writerWaiter != nil { resumeWriter(throwing: endedError()) }
         if owedWindow > 0 {
             session.consumeConnection(count: owedWindow)
             owedWindow = 0
