@@ -280,7 +280,6 @@ final class ServerStream: @unchecked Sendable {
             let headers = block.trailersOnlyBlock(initialMetadata: responseMetadata.withLock { $0.initial })
             _ = session.submitResponse(streamID: id, headers: headers, hasBody: false)
             headers.deallocate()
-            block.release()
             headersSubmitted = true
         } else {
             trailers = block
@@ -402,7 +401,6 @@ final class ServerStream: @unchecked Sendable {
             session.consumeConnection(count: owedWindow)
             owedWindow = 0
         }
-        trailers?.release()
         trailers = nil
         pending = nil
         queue = nil

@@ -17,8 +17,7 @@ enum TrailerBlock {
         }
     }
 
-    /// The single HEADERS block of a trailers-only response. The caller frees it after submitting, unless it is
-    /// the static block (which is returned only when there is nothing dynamic to send).
+    /// The single HEADERS block of a trailers-only response; the caller frees it after submitting.
     func trailersOnlyBlock(initialMetadata: Metadata) -> HeaderBlock {
         if case .staticOK = self, initialMetadata.isEmpty { return StaticHeaders.trailersOnlyOKCopy() }
         var builder = HeaderListBuilder()
@@ -40,8 +39,6 @@ enum TrailerBlock {
             if let details { builder.add("grpc-status-details-bin", Base64.encode(details, padded: false)) }
         }
     }
-
-    func release() {}
 }
 
 /// Header blocks that never change, built once and sent without copying.
