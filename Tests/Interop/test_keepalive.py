@@ -27,7 +27,7 @@ def test_pings_without_calls_end_in_too_many_pings(interop_server):
 
 def test_server_keepalive_pings_an_idle_connection_and_closes_it_without_an_ack(tmp_path):
     with support.running_server(
-        "port-interop-server", ["--keepalive-time", "0.3", "--keepalive-timeout", "0.5"]
+        "port-interop-server", ["--keepalive-time", "0.3", "--keepalive-timeout", "1.0"]
     ) as server:
         with RawH2(server.port, ack_pings=False) as silent:
             silent.wait_until(lambda: silent.events.settings or silent.ended, 5)

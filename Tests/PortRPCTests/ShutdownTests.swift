@@ -10,17 +10,22 @@ struct ShutdownTests {
         let port = server.localPort!
         let client = try RPCClient(target: "127.0.0.1:\(port)")
         // 20 responses, 50 ms apart: about one second of work in flight when shutdown starts.
+        let log = ProbeLog()
         let call = Task {
             try await client.serverStreaming(
                 TestMethods.streamingOutput, request: streamingRequest(sizes: Array(repeating: 10, count: 20), intervalMicros: 50_000),
                 responseType: Grpc_Testing_StreamingOutputCallResponse.self
             ) { responses in
                 var count = 0
-                for try await _ in responses { count += 1 }
+                for try await _ in responses {
+                    count += 1
+                    if count == 1 { log.record("first-response") }
+                }
                 return count
             }
         }
-        try await Task.sleep(for: .milliseconds(200))
+        // Shut down only once the call is surely in flight (not merely started on a busy machine).
+        #expect(await log.waitFor("first-response", timeout: .seconds(20)))
         await server.shutdown(gracePeriod: .seconds(5))
         #expect(try await call.value == 20)
 
