@@ -172,9 +172,4 @@ final class NGHTTP2Session {
         guard count > 0 else { return }
         nghttp2_session_consume_connection(handle, count)
     }
-
-    /// The peer's SETTINGS_MAX_CONCURRENT_STREAMS.
-    var remoteMaxConcurrentStreams: UInt32 {
-        nghttp2_session_get_remote_settings(handle, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS)
-    }
 }
