@@ -12,7 +12,10 @@ PACKAGES=(
   libprotobuf-dev       # google/protobuf/*.proto includes
   nghttp2-client        # nghttp / h2load, for manual checks and benchmarks
   pkg-config
-  libsqlite3-dev
+  libsqlite3-dev        # SQLite, the embedded database (Sources/CSQLite)
+  libpq-dev             # PostgreSQL client library (Sources/CLibPQ)
+  postgresql            # PostgreSQL server, for the PostgreSQL run of the storage and Identity suites
+  libsodium-dev         # Ed25519, Argon2id, HMAC, secure random (Sources/CSodium)
   python3
   python3-venv          # scripts/test.sh creates .venv for the Python interop suite
 )
