@@ -4,7 +4,15 @@
 #define CP_MESSAGE_DESCRIPTORS_H
 
 #include "cyberport/deals/v1/deals.pb-c.h"
+#include "google/protobuf/timestamp.pb-c.h"
+#include "cyberport/identity/v1/api_keys.pb-c.h"
+#include "google/protobuf/field_mask.pb-c.h"
+#include "cyberport/identity/v1/users.pb-c.h"
+#include "cyberport/identity/v1/auth.pb-c.h"
+#include "cyberport/identity/v1/companies.pb-c.h"
 #include "cyberport/identity/v1/identity.pb-c.h"
+#include "cyberport/identity/v1/organizations.pb-c.h"
+#include "cyberport/identity/v1/webhooks.pb-c.h"
 #include "cyberport/naccs/v1/naccs.pb-c.h"
 #include "cyberport/stats/v1/stats.pb-c.h"
 #include "google/protobuf/duration.pb-c.h"
@@ -19,8 +27,6 @@
 #include "grpc/testing/empty.pb-c.h"
 #include "grpc/testing/test.pb-c.h"
 #include "google/protobuf/empty.pb-c.h"
-#include "google/protobuf/field_mask.pb-c.h"
-#include "google/protobuf/timestamp.pb-c.h"
 #include "google/protobuf/wrappers.pb-c.h"
 
 /* cyberport/deals/v1/deals.proto */
@@ -37,6 +43,183 @@ static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals_
     return &cyberport__deals__v1__get_form_definition_request__descriptor;
 }
 
+/* google/protobuf/timestamp.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__google__protobuf__timestamp(void) {
+    return &google__protobuf__timestamp__descriptor;
+}
+
+/* cyberport/identity/v1/api_keys.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__api_key(void) {
+    return &cyberport__identity__v1__api_key__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__create_api_key_request(void) {
+    return &cyberport__identity__v1__create_api_key_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__create_api_key_response(void) {
+    return &cyberport__identity__v1__create_api_key_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__list_api_keys_request(void) {
+    return &cyberport__identity__v1__list_api_keys_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__list_api_keys_response(void) {
+    return &cyberport__identity__v1__list_api_keys_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__revoke_api_key_request(void) {
+    return &cyberport__identity__v1__revoke_api_key_request__descriptor;
+}
+
+/* google/protobuf/field_mask.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__google__protobuf__field_mask(void) {
+    return &google__protobuf__field_mask__descriptor;
+}
+
+/* cyberport/identity/v1/users.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__user(void) {
+    return &cyberport__identity__v1__user__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__create_user_request(void) {
+    return &cyberport__identity__v1__create_user_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__create_user_response(void) {
+    return &cyberport__identity__v1__create_user_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__accept_invitation_request(void) {
+    return &cyberport__identity__v1__accept_invitation_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__get_user_request(void) {
+    return &cyberport__identity__v1__get_user_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__list_users_request(void) {
+    return &cyberport__identity__v1__list_users_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__list_users_response(void) {
+    return &cyberport__identity__v1__list_users_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__update_user_request(void) {
+    return &cyberport__identity__v1__update_user_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__disable_user_request(void) {
+    return &cyberport__identity__v1__disable_user_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__enable_user_request(void) {
+    return &cyberport__identity__v1__enable_user_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__import_users_request(void) {
+    return &cyberport__identity__v1__import_users_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__import_users_row_result(void) {
+    return &cyberport__identity__v1__import_users_row_result__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__import_users_response(void) {
+    return &cyberport__identity__v1__import_users_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__change_password_request(void) {
+    return &cyberport__identity__v1__change_password_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__change_password_response(void) {
+    return &cyberport__identity__v1__change_password_response__descriptor;
+}
+
+/* cyberport/identity/v1/auth.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__token_grant(void) {
+    return &cyberport__identity__v1__token_grant__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__login_request(void) {
+    return &cyberport__identity__v1__login_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__login_response(void) {
+    return &cyberport__identity__v1__login_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__refresh_request(void) {
+    return &cyberport__identity__v1__refresh_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__logout_request(void) {
+    return &cyberport__identity__v1__logout_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__logout_response(void) {
+    return &cyberport__identity__v1__logout_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__exchange_api_key_request(void) {
+    return &cyberport__identity__v1__exchange_api_key_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__get_signing_keys_request(void) {
+    return &cyberport__identity__v1__get_signing_keys_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__signing_key(void) {
+    return &cyberport__identity__v1__signing_key__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__get_signing_keys_response(void) {
+    return &cyberport__identity__v1__get_signing_keys_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__rotate_signing_keys_request(void) {
+    return &cyberport__identity__v1__rotate_signing_keys_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__get_caller_request(void) {
+    return &cyberport__identity__v1__get_caller_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__caller(void) {
+    return &cyberport__identity__v1__caller__descriptor;
+}
+
+/* cyberport/identity/v1/companies.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__address(void) {
+    return &cyberport__identity__v1__address__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__contact(void) {
+    return &cyberport__identity__v1__contact__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__business_type_application(void) {
+    return &cyberport__identity__v1__business_type_application__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__company(void) {
+    return &cyberport__identity__v1__company__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__administrator_account(void) {
+    return &cyberport__identity__v1__administrator_account__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__register_company_request(void) {
+    return &cyberport__identity__v1__register_company_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__register_company_response(void) {
+    return &cyberport__identity__v1__register_company_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__register_public_body_request(void) {
+    return &cyberport__identity__v1__register_public_body_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__get_company_request(void) {
+    return &cyberport__identity__v1__get_company_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__list_companies_request(void) {
+    return &cyberport__identity__v1__list_companies_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__list_companies_response(void) {
+    return &cyberport__identity__v1__list_companies_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__update_company_request(void) {
+    return &cyberport__identity__v1__update_company_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__approve_company_request(void) {
+    return &cyberport__identity__v1__approve_company_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__reject_company_request(void) {
+    return &cyberport__identity__v1__reject_company_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__suspend_company_request(void) {
+    return &cyberport__identity__v1__suspend_company_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__reinstate_company_request(void) {
+    return &cyberport__identity__v1__reinstate_company_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__apply_for_business_types_request(void) {
+    return &cyberport__identity__v1__apply_for_business_types_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__lookup_company_by_vgm_number_request(void) {
+    return &cyberport__identity__v1__lookup_company_by_vgm_number_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__company_profile(void) {
+    return &cyberport__identity__v1__company_profile__descriptor;
+}
+
 /* cyberport/identity/v1/identity.proto */
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__business_type(void) {
     return &cyberport__identity__v1__business_type__descriptor;
@@ -49,6 +232,67 @@ static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identi
 }
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__get_business_type_request(void) {
     return &cyberport__identity__v1__get_business_type_request__descriptor;
+}
+
+/* cyberport/identity/v1/organizations.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__organization(void) {
+    return &cyberport__identity__v1__organization__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__create_organization_request(void) {
+    return &cyberport__identity__v1__create_organization_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__get_organization_request(void) {
+    return &cyberport__identity__v1__get_organization_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__list_organizations_request(void) {
+    return &cyberport__identity__v1__list_organizations_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__list_organizations_response(void) {
+    return &cyberport__identity__v1__list_organizations_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__update_organization_request(void) {
+    return &cyberport__identity__v1__update_organization_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__disable_organization_request(void) {
+    return &cyberport__identity__v1__disable_organization_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__enable_organization_request(void) {
+    return &cyberport__identity__v1__enable_organization_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__search_organizations_request(void) {
+    return &cyberport__identity__v1__search_organizations_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__organization_summary(void) {
+    return &cyberport__identity__v1__organization_summary__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__search_organizations_response(void) {
+    return &cyberport__identity__v1__search_organizations_response__descriptor;
+}
+
+/* cyberport/identity/v1/webhooks.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__webhook_target(void) {
+    return &cyberport__identity__v1__webhook_target__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__create_webhook_target_request(void) {
+    return &cyberport__identity__v1__create_webhook_target_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__get_webhook_target_request(void) {
+    return &cyberport__identity__v1__get_webhook_target_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__list_webhook_targets_request(void) {
+    return &cyberport__identity__v1__list_webhook_targets_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__list_webhook_targets_response(void) {
+    return &cyberport__identity__v1__list_webhook_targets_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__update_webhook_target_request(void) {
+    return &cyberport__identity__v1__update_webhook_target_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__delete_webhook_target_request(void) {
+    return &cyberport__identity__v1__delete_webhook_target_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__delete_webhook_target_response(void) {
+    return &cyberport__identity__v1__delete_webhook_target_response__descriptor;
 }
 
 /* cyberport/naccs/v1/naccs.proto */
@@ -277,16 +521,6 @@ static inline const ProtobufCMessageDescriptor *cp_descriptor__grpc__testing__em
 /* google/protobuf/empty.proto */
 static inline const ProtobufCMessageDescriptor *cp_descriptor__google__protobuf__empty(void) {
     return &google__protobuf__empty__descriptor;
-}
-
-/* google/protobuf/field_mask.proto */
-static inline const ProtobufCMessageDescriptor *cp_descriptor__google__protobuf__field_mask(void) {
-    return &google__protobuf__field_mask__descriptor;
-}
-
-/* google/protobuf/timestamp.proto */
-static inline const ProtobufCMessageDescriptor *cp_descriptor__google__protobuf__timestamp(void) {
-    return &google__protobuf__timestamp__descriptor;
 }
 
 /* google/protobuf/wrappers.proto */
