@@ -3,6 +3,7 @@ import Logging
 import PortAPI
 import PortProtocol
 import PortRPC
+import PortStore
 
 #if canImport(Glibc)
 import Glibc
@@ -50,6 +51,18 @@ public struct ServiceHost: Sendable {
         ]
         let all: [any RPCService] = services + [HealthService(registry: health), ReflectionService(serviceNames: names)]
         return RPCServer(services: all, configuration: settings.server, logger: logger)
+    }
+
+    /// Opens the configured database and applies pending migrations; a missing or unreachable database is a
+    /// `ServiceStartupError` that says what failed (passwords redacted).
+    public func openDatabase(migrations: [Migration]) async throws -> Database {
+        do {
+            let database = try await Database.open(settings.database, migrations: migrations, logger: logger)
+            logger.info("database open", metadata: ["backend": "\(database.backend)"])
+            return database
+        } catch let error as StoreError {
+            throw ServiceStartupError("database: \(error)")
+        }
     }
 
     static func makeDirectory(_ path: String) throws {

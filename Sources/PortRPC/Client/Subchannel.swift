@@ -63,7 +63,12 @@ final class Subchannel: Sendable {
             state.connecting = promise.futureResult
             return nil
         }
-        if let alreadyConnecting { return alreadyConnecting }
+        if let alreadyConnecting {
+            // Another caller won the race to connect: follow its attempt (completing our promise too, so it is
+            // never leaked).
+            promise.completeWith(alreadyConnecting)
+            return alreadyConnecting
+        }
         let handlerBox = NIOLockedValueBox<ClientConnectionHandler?>(nil)
         ClientBootstrap(group: loop)
             .connectTimeout(TimeAmount(configuration.connectTimeout))

@@ -25,7 +25,7 @@ public struct Paginator: Sendable {
         return (Array(items[offset..<end]), next)
     }
 
-    private func checksum(_ query: String) -> UInt32 {
+    static func checksum(_ query: String) -> UInt32 {
         var hash: UInt32 = 0x811C_9DC5
         for byte in query.utf8 {
             hash ^= UInt32(byte)
@@ -35,7 +35,7 @@ public struct Paginator: Sendable {
     }
 
     func encode(offset: Int, query: String) -> String {
-        let text = "p1:\(offset):\(checksum(query))"
+        let text = "p1:\(offset):\(Self.checksum(query))"
         return Base64.encode(Array(text.utf8), padded: false)
             .replacingAll("+", with: "-").replacingAll("/", with: "_")
     }
@@ -51,7 +51,7 @@ public struct Paginator: Sendable {
         else {
             throw APIError.invalidArgument(field: "page_token", "is not a token this service issued")
         }
-        guard sum == checksum(query) else {
+        guard sum == Self.checksum(query) else {
             throw APIError.invalidArgument(
                 field: "page_token", "was issued for a request with different parameters")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import PortRPC
+import PortStore
 
 #if canImport(Glibc)
 import Glibc
@@ -44,7 +45,22 @@ public struct CommonOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("keepalive-timeout"), help: "Seconds the server waits for the ping's ACK before closing (default 20).")
     public var keepaliveTimeout: Double?
 
+    @Option(name: .customLong("database-url"), help: "PostgreSQL connection URL, e.g. postgresql://user@host:5432/cyberport (env CYBERPORT_<SERVICE>_DATABASE_URL, then CYBERPORT_DATABASE_URL; prefer the environment for passwords). Default: the embedded SQLite database <data-dir>/<service>.sqlite3.")
+    public var databaseURL: String?
+
+    @Option(name: .customLong("database-schema"), help: "PostgreSQL schema of this service's tables (env CYBERPORT_<SERVICE>_DATABASE_SCHEMA; default: the service name).")
+    public var databaseSchema: String?
+
+    @Option(name: .customLong("database-pool-size"), help: "PostgreSQL connections (env CYBERPORT_DATABASE_POOL_SIZE; default 8).")
+    public var databasePoolSize: Int?
+
     public init() {}
+
+    static func isSQLIdentifier(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard (1...63).contains(bytes.count), !(bytes[0] >= 48 && bytes[0] <= 57) else { return false }
+        return bytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+    }
 
     /// Resolves flags, environment and defaults into settings; throws a readable error for invalid values.
     public func resolve(service: String, defaultPort: Int) throws -> ServiceSettings {
@@ -92,6 +108,18 @@ public struct CommonOptions: ParsableArguments, Sendable {
             guard threads > 0 else { throw ValidationError("threads must be positive") }
             settings.server.threads = threads
         }
+        let url = databaseURL ?? env["DATABASE_URL"]
+        if let url, !url.isEmpty {
+            let schema = databaseSchema ?? env.value("DATABASE_SCHEMA", generic: false) ?? service
+            guard Self.isSQLIdentifier(schema) else {
+                throw ValidationError("database-schema \"\(schema)\" must be a lowercase SQL identifier")
+            }
+            let pool = try databasePoolSize ?? env.int("DATABASE_POOL_SIZE") ?? 8
+            guard (1...256).contains(pool) else { throw ValidationError("database-pool-size must be within 1…256") }
+            settings.database = .postgres(url: url, schema: schema, poolSize: pool)
+        } else {
+            settings.database = .sqlite(path: "\(settings.dataDirectory)/\(service).sqlite3")
+        }
         return settings
     }
 }
@@ -103,6 +131,8 @@ public struct ServiceSettings: Sendable {
     public var dataDirectory = "data"
     public var logLevel: Logger.Level = .info
     public var logFormat: LogFormat = .json
+    /// Where the service keeps its data: SQLite under the data directory unless a PostgreSQL URL is configured.
+    public var database: DatabaseConfiguration = .sqlite(path: "data/service.sqlite3")
 
     public init(service: String) {
         self.service = service
