@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "port-interop-server", targets: ["InteropServer"]),
         .executable(name: "port-protogen", targets: ["ProtoGen"]),
         .executable(name: "port-load", targets: ["LoadGenerator"]),
+        .executable(name: "port-identity-bench", targets: ["IdentityBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -31,6 +32,15 @@ let package = Package(
         .systemLibrary(
             name: "CNGHTTP2", path: "Sources/CNGHTTP2",
             providers: [.apt(["libnghttp2-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]),
         .target(
             name: "CPortProtocol", path: "Sources/CPortProtocol",
             cSettings: [.headerSearchPath(".")],
@@ -58,9 +68,28 @@ let package = Package(
             name: "PortInterop", dependencies: ["PortAPI", "PortRPC", "PortProtocol"], path: "Sources/PortInterop",
             swiftSettings: swiftSettings),
         .target(
+            name: "PortStore",
+            dependencies: [
+                "CSQLite", "CLibPQ",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/PortStore", swiftSettings: swiftSettings),
+        .target(name: "PortCrypto", dependencies: ["CSodium"], path: "Sources/PortCrypto", swiftSettings: swiftSettings),
+        .target(
+            name: "PortAuth",
+            dependencies: [
+                "PortCrypto", "PortRPC", "PortProtocol",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/PortAuth", swiftSettings: swiftSettings),
+        .target(
             name: "PortServiceKit",
             dependencies: [
-                "PortAPI", "PortRPC", "PortProtocol", "PortDescriptors",
+                "PortAPI", "PortRPC", "PortProtocol", "PortDescriptors", "PortStore", "PortAuth",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -69,13 +98,22 @@ let package = Package(
             path: "Sources/PortServiceKit", swiftSettings: swiftSettings),
 
         // The four services.
+        .target(
+            name: "IdentityKit",
+            dependencies: [
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth", "PortCrypto",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Identity/IdentityKit", swiftSettings: swiftSettings),
         .executableTarget(
             name: "IdentityService",
             dependencies: [
-                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol",
+                "IdentityKit", "PortServiceKit", "PortCrypto", "PortStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Services/Identity", swiftSettings: swiftSettings),
+            path: "Services/Identity/Executable", swiftSettings: swiftSettings),
         .executableTarget(
             name: "DealsService",
             dependencies: [
@@ -123,6 +161,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/LoadGenerator", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "IdentityBench",
+            dependencies: [
+                "IdentityKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol", "PortServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/IdentityBench", swiftSettings: swiftSettings),
 
         // Tests.
         .testTarget(
@@ -132,10 +178,27 @@ let package = Package(
             name: "PortProtocolTests", dependencies: ["PortProtocol", "PortAPI", "PortDescriptors"], path: "Tests/PortProtocolTests",
             swiftSettings: swiftSettings),
         .testTarget(
+            name: "PortStoreTests",
+            dependencies: ["PortStore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/PortStoreTests",
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PortAuthTests",
+            dependencies: ["PortAuth", "PortCrypto", "PortRPC", "PortProtocol", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/PortAuthTests",
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "PortRPCTests",
             dependencies: ["PortRPC", "PortAPI", "PortProtocol", "PortServiceKit", "PortInterop",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio")],
             path: "Tests/PortRPCTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IdentityTests",
+            dependencies: [
+                "IdentityKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol", "PortServiceKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/IdentityTests", swiftSettings: swiftSettings),
     ]
 )

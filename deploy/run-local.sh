@@ -14,6 +14,9 @@
 #   CYBERPORT_DATA_DIR          data root (default ./data); service data in <root>/<service>, logs in <root>/logs
 #   CYBERPORT_BUILD_PATH        SwiftPM scratch path (default .build)
 #   CYBERPORT_STARTUP_TIMEOUT   seconds each service gets to answer SERVING (default 60)
+#   CYBERPORT_IDENTITY_OPERATOR_EMAIL / _OPERATOR_PASSWORD
+#                               the platform operator account Identity creates on first start (default
+#                               operator@cyberport.localhost with a random password kept in <data root>/operator-password)
 #   CYBERPORT_SHUTDOWN_GRACE, CYBERPORT_LOG_LEVEL, CYBERPORT_LOG_FORMAT, ...  passed through to the services
 #                               (every service flag has such a variable; see README.md, "Configuration")
 # Debian packages come from scripts/bootstrap.sh, which this script runs first (it installs only what is missing).
@@ -91,6 +94,18 @@ for service in "${SERVICES[@]}"; do
 done
 
 mkdir -p "$LOG_DIR"
+
+# The platform operator account (approves companies). Created by Identity on first start; never changed afterwards.
+export CYBERPORT_IDENTITY_OPERATOR_EMAIL="${CYBERPORT_IDENTITY_OPERATOR_EMAIL:-operator@cyberport.localhost}"
+if [[ -z "${CYBERPORT_IDENTITY_OPERATOR_PASSWORD:-}" ]]; then
+  password_file="$DATA_ROOT/operator-password"
+  if [[ ! -s "$password_file" ]]; then
+    (umask 077; head -c 18 /dev/urandom | base64 | tr '+/' '-_' | sed 's/$/-7a/' > "$password_file")
+  fi
+  CYBERPORT_IDENTITY_OPERATOR_PASSWORD="$(cat "$password_file")"
+  export CYBERPORT_IDENTITY_OPERATOR_PASSWORD
+fi
+
 declare -A PID
 TAIL_PIDS=()
 stopping=0
@@ -169,6 +184,9 @@ done
 echo
 say "all four services answer SERVING; data under $(rel "$DATA_ROOT")/<service>. Ctrl-C stops them."
 say "try: $(rel "$CLI") list --address $DIAL_HOST:${PORT[identity]}"
+if [[ -n "${password_file:-}" ]]; then
+  say "operator: $CYBERPORT_IDENTITY_OPERATOR_EMAIL, password in $(rel "$password_file")"
+fi
 echo
 
 # --- run until a signal, or until a service dies -----------------------------------------------------------------------

@@ -3,8 +3,8 @@ import PortProtocol
 import PortRPC
 import PortServiceKit
 
-/// The Identity service's API. This first version serves the business-type catalogue.
-struct IdentityAPI: Cyberport_Identity_V1_IdentityServiceProvider {
+/// The business-type catalogue (public: no token needed).
+struct BusinessTypeAPI: Cyberport_Identity_V1_IdentityServiceProvider {
     static let businessTypes = ReferenceCatalog(
         collection: "businessTypes", resourceType: "business type",
         items: BusinessTypeCatalog.all.map { entry in

@@ -16,3 +16,18 @@ enum BusinessTypeCatalog {
         (12, "vgmRegistration", "登録確定事業者", "Registered third-party VGM determiner"),
     ]
 }
+
+extension BusinessTypeCatalog {
+    /// All keys, in id order.
+    static let keys: [String] = all.map(\.key)
+    static let keySet: Set<String> = Set(keys)
+
+    /// The id of a key (for ordering), nil for an unknown key.
+    static func id(of key: String) -> Int32? { all.first { $0.key == key }?.id }
+
+    /// `keys` de-duplicated and in catalogue order.
+    static func ordered<S: Sequence>(_ keys: S) -> [String] where S.Element == String {
+        let wanted = Set(keys)
+        return Self.keys.filter { wanted.contains($0) }
+    }
+}
