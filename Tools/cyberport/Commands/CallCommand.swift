@@ -63,7 +63,7 @@ struct CallCommand: AsyncParsableCommand {
         let codec = ProtoJSONCodec(options: .init(emitDefaultValues: emitDefaults, useProtoFieldNames: protoNames))
         try await connection.withClient { client, session in
             let reflection = ReflectionClient(
-                client: client, options: connection.reflectionOptions, log: connection.log)
+                client: client, options: session.reflectionOptions, log: connection.log)
             let service = try await reflection.qualifiedServiceName(serviceText)
             let pool = try await reflection.pool(containing: service)
             session.pool = pool
@@ -79,7 +79,7 @@ struct CallCommand: AsyncParsableCommand {
             connection.log("calling \(service)/\(methodName) (\(ProtoTextRenderer.shape(descriptor)))")
             let invoker = MethodInvoker(
                 client: client, method: RPCMethod(service: service, method: methodName), descriptor: descriptor,
-                options: connection.callOptions, verbose: connection.verbose,
+                options: session.callOptions, verbose: connection.verbose,
                 requests: RequestEncoder(pool: pool, typeName: descriptor.inputType),
                 printer: ResponsePrinter(pool: pool, typeName: descriptor.outputType, codec: codec, compact: compact))
             try await invoker.run(input)

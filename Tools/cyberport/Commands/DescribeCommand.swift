@@ -18,7 +18,7 @@ struct DescribeCommand: AsyncParsableCommand {
     func run() async throws {
         try await connection.withClient { client, session in
             let reflection = ReflectionClient(
-                client: client, options: connection.reflectionOptions, log: connection.log)
+                client: client, options: session.reflectionOptions, log: connection.log)
             var name = symbol.hasPrefix(".") ? String(symbol.dropFirst()) : symbol
             if !name.contains(".") && !name.contains("/") { name = try await reflection.qualifiedServiceName(name) }
             if let slash = name.firstIndex(of: "/") {

@@ -27,19 +27,19 @@ struct HealthCommand: AsyncParsableCommand {
         let request = RawProtoMessage(
             bytes: try ProtoJSONCodec().encode(
                 ["service": .string(service)], messageType: Self.requestType, pool: BuiltinDescriptors.pool))
-        try await connection.withClient { (client: RPCClient, _: ClientSession) in
+        try await connection.withClient { (client: RPCClient, session: ClientSession) in
             if watch {
-                try await watch(client, request)
+                try await watch(client, request, options: session.callOptions)
             } else {
-                try await check(client, request)
+                try await check(client, request, options: session.callOptions)
             }
         }
     }
 
-    private func check(_ client: RPCClient, _ request: RawProtoMessage) async throws {
+    private func check(_ client: RPCClient, _ request: RawProtoMessage, options: CallOptions) async throws {
         let response = try await client.unaryCall(
             RPCMethod(service: Self.healthService, method: "Check"), request: request,
-            responseType: RawProtoMessage.self, options: connection.callOptions)
+            responseType: RawProtoMessage.self, options: options)
         if connection.verbose { MetadataPrinter.print(response.initialMetadata, prefix: "< header") }
         let status = try status(of: response.message)
         Console.output(status)
@@ -47,10 +47,10 @@ struct HealthCommand: AsyncParsableCommand {
         if status != "SERVING" { throw ExitCode(LocalExitCode.notServing) }
     }
 
-    private func watch(_ client: RPCClient, _ request: RawProtoMessage) async throws {
+    private func watch(_ client: RPCClient, _ request: RawProtoMessage, options: CallOptions) async throws {
         try await client.serverStreaming(
             RPCMethod(service: Self.healthService, method: "Watch"), request: request,
-            responseType: RawProtoMessage.self, options: connection.callOptions
+            responseType: RawProtoMessage.self, options: options
         ) { (responses: ClientResponseStream<RawProtoMessage>) in
             for try await response in responses { Console.output(try status(of: response)) }
         }

@@ -16,7 +16,7 @@ struct ListCommand: AsyncParsableCommand {
     func run() async throws {
         try await connection.withClient { client, session in
             let reflection = ReflectionClient(
-                client: client, options: connection.reflectionOptions, log: connection.log)
+                client: client, options: session.reflectionOptions, log: connection.log)
             guard let service else {
                 for name in try await reflection.listServices() { Console.output(name) }
                 return

@@ -6,12 +6,16 @@ import PortRPC
 enum LocalExitCode {
     /// Invalid request JSON, or JSON that does not fit the request type.
     static let dataError: Int32 = 65
-    /// A request file could not be read.
+    /// Bad usage found after parsing (e.g. an unset variable a flag refers to).
+    static let usage: Int32 = 64
+    /// A request file, password or API key could not be read.
     static let noInput: Int32 = 66
     /// `health`: the service is not SERVING.
     static let notServing: Int32 = 69
     /// Anything unexpected.
     static let software: Int32 = 70
+    /// The session file could not be written.
+    static let cannotCreate: Int32 = 73
     /// The server's answer could not be understood (a response that does not decode, malformed reflection data).
     static let protocolError: Int32 = 76
 }
