@@ -117,21 +117,21 @@ let package = Package(
         .executableTarget(
             name: "DealsService",
             dependencies: [
-                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol",
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Deals", swiftSettings: swiftSettings),
         .executableTarget(
             name: "NaccsService",
             dependencies: [
-                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol",
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Naccs", swiftSettings: swiftSettings),
         .executableTarget(
             name: "StatsService",
             dependencies: [
-                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol",
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Stats", swiftSettings: swiftSettings),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PortServiceKit
+import PortStore
 
 /// `cyberport-deals`: deals, participants, forms, the root document, permissions and the timeline.
 @main
@@ -12,6 +13,10 @@ struct DealsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let host = try ServiceHost(settings: options.resolve(service: "deals", defaultPort: 50052))
+        // No tables yet: opening the database at start-up checks its configuration (a missing or unreachable
+        // database is a start-up error) and records the schema version for the migrations to come.
+        let database = try await host.openDatabase(migrations: [])
         try await host.run(services: [DealsAPI()])
+        await database.close()
     }
 }

@@ -57,9 +57,7 @@ public struct ServiceHost: Sendable {
     /// `ServiceStartupError` that says what failed (passwords redacted).
     public func openDatabase(migrations: [Migration]) async throws -> Database {
         do {
-            let database = try await Database.open(settings.database, migrations: migrations, logger: logger)
-            logger.info("database open", metadata: ["backend": "\(database.backend)"])
-            return database
+            return try await Database.open(settings.database, migrations: migrations, logger: logger)
         } catch let error as StoreError {
             throw ServiceStartupError("database: \(error)")
         }
