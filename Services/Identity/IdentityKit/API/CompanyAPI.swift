@@ -45,26 +45,7 @@ struct CompanyAPI: Cyberport_Identity_V1_CompanyServiceProvider {
         let user = UserRecord(
             id: ResourceID.generate(now: now), companyID: record.id, organizationID: organization.id, email: admin.email,
             displayName: admin.displayName, role: "administrator", state: "active", passwordHash: passwordHash, now: now)
-        let stored = record
-        try await context.write { session in
-            let companies = CompanyQueries(session: session)
-            if try companies.corporateNumberExists(corporateNumber) {
-                throw IdentityErrors.alreadyExists("a company with corporate number \(corporateNumber)", field: "company.corporate_number")
-            }
-            try Self.checkVgmNumbersFree(stored, companies: companies)
-            if try UserQueries(session: session).emailExists(admin.email) {
-                throw IdentityErrors.alreadyExists("a user with e-mail \(admin.email)", field: "administrator.email")
-            }
-            try companies.insert(stored)
-            try OrganizationQueries(session: session).insert(organization)
-            try UserQueries(session: session).insert(user)
-        }
-        context.logger.info("company registered", metadata: ["company": "\(record.name)"])
-        var response = Cyberport_Identity_V1_RegisterCompanyResponse()
-        response.company = record.proto
-        response.organization = organization.name.description
-        response.administrator = user.name.description
-        return response
+        return try await register(record, organization, user, event: "company registered")
     }
 
     func registerPublicBody(
@@ -94,28 +75,10 @@ struct CompanyAPI: Cyberport_Identity_V1_CompanyServiceProvider {
         var organization = OrganizationRecord(
             id: ResourceID.generate(now: now), companyID: record.id, displayName: organizationName, now: now)
         organization.managedPorts = ports
-        let storedOrganization = organization
         let user = UserRecord(
             id: ResourceID.generate(now: now), companyID: record.id, organizationID: organization.id, email: admin.email,
             displayName: admin.displayName, role: "administrator", state: "active", passwordHash: passwordHash, now: now)
-        let stored = record
-        try await context.write { session in
-            if let corporateNumber, try CompanyQueries(session: session).corporateNumberExists(corporateNumber) {
-                throw IdentityErrors.alreadyExists("a company with corporate number \(corporateNumber)", field: "company.corporate_number")
-            }
-            if try UserQueries(session: session).emailExists(admin.email) {
-                throw IdentityErrors.alreadyExists("a user with e-mail \(admin.email)", field: "administrator.email")
-            }
-            try CompanyQueries(session: session).insert(stored)
-            try OrganizationQueries(session: session).insert(storedOrganization)
-            try UserQueries(session: session).insert(user)
-        }
-        context.logger.info("public body registered", metadata: ["company": "\(record.name)"])
-        var response = Cyberport_Identity_V1_RegisterCompanyResponse()
-        response.company = record.proto
-        response.organization = organization.name.description
-        response.administrator = user.name.description
-        return response
+        return try await register(record, organization, user, event: "public body registered")
     }
 
     func getCompany(
@@ -354,6 +317,32 @@ struct CompanyAPI: Cyberport_Identity_V1_CompanyServiceProvider {
         }
         context.logger.notice("company \(status)", metadata: ["company": "\(name)"])
         return company.proto
+    }
+
+    /// Stores a new company with its first organization and administrator (ALREADY_EXISTS for a corporate number,
+    /// VGM number or e-mail in use).
+    private func register(
+        _ company: CompanyRecord, _ organization: OrganizationRecord, _ user: UserRecord, event: String
+    ) async throws -> Cyberport_Identity_V1_RegisterCompanyResponse {
+        try await context.write { session in
+            let companies = CompanyQueries(session: session)
+            if let number = company.corporateNumber, try companies.corporateNumberExists(number) {
+                throw IdentityErrors.alreadyExists("a company with corporate number \(number)", field: "company.corporate_number")
+            }
+            try Self.checkVgmNumbersFree(company, companies: companies)
+            if try UserQueries(session: session).emailExists(user.email) {
+                throw IdentityErrors.alreadyExists("a user with e-mail \(user.email)", field: "administrator.email")
+            }
+            try companies.insert(company)
+            try OrganizationQueries(session: session).insert(organization)
+            try UserQueries(session: session).insert(user)
+        }
+        context.logger.info("\(event)", metadata: ["company": "\(company.name)"])
+        var response = Cyberport_Identity_V1_RegisterCompanyResponse()
+        response.company = company.proto
+        response.organization = organization.name.description
+        response.administrator = user.name.description
+        return response
     }
 
     static func checkVgmNumbersFree(_ company: CompanyRecord, companies: CompanyQueries) throws {
