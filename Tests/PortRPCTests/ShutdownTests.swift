@@ -38,6 +38,15 @@ struct ShutdownTests {
         await client.close()
     }
 
+    @Test func shutdownAndWaitingAfterItReturnAtOnce() async throws {
+        let server = try await startTestServer()
+        await server.shutdown(gracePeriod: .milliseconds(100))
+        let start = ContinuousClock.now
+        await server.shutdown()
+        try await server.waitUntilClosed()
+        #expect(ContinuousClock.now - start < .seconds(2))
+    }
+
     @Test func callsStillRunningAfterTheGracePeriodAreCut() async throws {
         let log = ProbeLog()
         let server = try await startTestServer(extraServices: [ProbeService(log: log, relayClient: nil)])

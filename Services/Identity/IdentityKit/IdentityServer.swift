@@ -25,11 +25,14 @@ public final class IdentityServer: Sendable {
         if let account = configuration.bootstrapOperator {
             try await OperatorBootstrap(context: context).ensure(account)
         }
-        return IdentityServer(context: context)
+        return IdentityServer(context: context, janitor: CredentialJanitor(database: database, logger: logger))
     }
 
-    private init(context: IdentityContext) {
+    private let janitor: CredentialJanitor
+
+    private init(context: IdentityContext, janitor: CredentialJanitor) {
         self.context = context
+        self.janitor = janitor
     }
 
     /// The gRPC services of Identity.
@@ -45,6 +48,7 @@ public final class IdentityServer: Sendable {
 
     /// Stops background work (key reloads, the hashing threads). The database is the caller's to close.
     public func shutdown() async {
+        janitor.stop()
         await context.shutdown()
     }
 }

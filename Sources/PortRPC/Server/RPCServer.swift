@@ -22,6 +22,8 @@ public final class RPCServer: Sendable {
         var connections: [ObjectIdentifier: any Channel] = [:]
         var shuttingDown = false
         var closePromise: EventLoopPromise<Void>?
+        /// Set once the event loops are shut down: the close promise's loop can no longer run callbacks.
+        var stopped = false
     }
 
     public init(services: [any RPCService], configuration: ServerConfiguration = ServerConfiguration(), logger: Logger) {
@@ -88,7 +90,7 @@ public final class RPCServer: Sendable {
 
     /// Waits until the server has shut down.
     public func waitUntilClosed() async throws {
-        guard let future = state.withLockedValue({ $0.closePromise?.futureResult }) else { return }
+        guard let future = state.withLockedValue({ $0.stopped ? nil : $0.closePromise?.futureResult }) else { return }
         try await future.get()
     }
 
@@ -123,6 +125,7 @@ public final class RPCServer: Sendable {
         for channel in remaining { try? await channel.closeFuture.get() }
         state.withLockedValue { $0.closePromise?.succeed() }
         try? await group.shutdownGracefully()
+        state.withLockedValue { $0.stopped = true }
         logger.info("stopped")
     }
 }

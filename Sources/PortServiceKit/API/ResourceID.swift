@@ -8,7 +8,7 @@ import Darwin
 /// which keeps index inserts local and lets lists paginate by id.
 public enum ResourceID {
     /// A new identifier: 48 bits of Unix milliseconds, then 74 random bits.
-    public static func generate(now: Int64 = Clock.nowMicros()) -> String {
+    public static func generate(now: Int64 = WallClock.nowMicros()) -> String {
         var generator = SystemRandomNumberGenerator()
         let millis = UInt64(max(0, now / 1000)) & 0xFFFF_FFFF_FFFF
         let randA = generator.next() as UInt64
@@ -42,7 +42,7 @@ public enum ResourceID {
 }
 
 /// Wall-clock time as Unix microseconds, the unit stored in databases.
-public enum Clock {
+public enum WallClock {
     /// Now, in microseconds since the Unix epoch.
     public static func nowMicros() -> Int64 {
         var spec = timespec()

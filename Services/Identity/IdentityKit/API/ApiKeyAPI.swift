@@ -29,7 +29,7 @@ struct ApiKeyAPI: Cyberport_Identity_V1_ApiKeyServiceProvider {
             }
             serviceName = name
         }
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         var expiresAt: Int64?
         if let expiry = input.expireTime {
             guard expiry.micros > now else {
@@ -89,7 +89,7 @@ struct ApiKeyAPI: Cyberport_Identity_V1_ApiKeyServiceProvider {
         let caller = try context.caller(serverContext)
         let name = try ApiKeyName(parsing: request.name, field: "name")
         try caller.requireAdministrator(of: name.company)
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let key = try await context.write { session -> ApiKeyRecord in
             let credentials = CredentialQueries(session: session)
             guard let key = try credentials.apiKey(id: name.key), key.name == name else {

@@ -28,7 +28,7 @@ struct AuthAPI: Cyberport_Identity_V1_AuthServiceProvider {
         }
         guard email.utf8.count <= 254, request.password.utf8.count <= 1024 else { throw IdentityErrors.wrongCredentials }
         let password = request.password
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let found = try await context.read { try UserQueries(session: $0).find(email: email) }
         guard let user = found, let hash = user.passwordHash else {
             try await context.passwords.dummyVerify(password)
@@ -102,7 +102,7 @@ struct AuthAPI: Cyberport_Identity_V1_AuthServiceProvider {
         guard let (id, secret) = OpaqueCredential.parse(request.refreshToken, prefix: "cpr") else {
             throw Self.invalidRefreshToken
         }
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let issuer = self.issuer
         let logger = context.logger
         let outcome = try await context.write { session -> Outcome in
@@ -154,7 +154,7 @@ struct AuthAPI: Cyberport_Identity_V1_AuthServiceProvider {
         guard let (id, secret) = OpaqueCredential.parse(request.refreshToken, prefix: "cpr") else {
             throw Self.invalidRefreshToken
         }
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let known = try await context.write { session -> Bool in
             let credentials = CredentialQueries(session: session)
             guard let token = try credentials.refreshToken(id: id),
@@ -175,7 +175,7 @@ struct AuthAPI: Cyberport_Identity_V1_AuthServiceProvider {
         }
         let invalid = APIError.make(.unauthenticated, "the API key is not valid", reason: "INVALID_API_KEY")
         guard let (id, secret) = OpaqueCredential.parse(request.apiKey, prefix: "cpk") else { throw invalid }
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let issuer = self.issuer
         let outcome = try await context.write { session -> Outcome in
             let credentials = CredentialQueries(session: session)

@@ -26,7 +26,7 @@ struct CompanyAPI: Cyberport_Identity_V1_CompanyServiceProvider {
             request.organizationDisplayName.isEmpty ? "本社" : request.organizationDisplayName,
             field: "organization_display_name", max: 200)
         let passwordHash = try await context.passwords.hash(admin.password)
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
 
         var record = CompanyRecord(id: ResourceID.generate(now: now), kind: "business", status: "pending", now: now)
         record.legalNameJa = names.ja
@@ -65,7 +65,7 @@ struct CompanyAPI: Cyberport_Identity_V1_CompanyServiceProvider {
         }
         let ports = try OrganizationInput.ports(request.managedPorts, field: "managed_ports")
         let passwordHash = try await context.passwords.hash(admin.password)
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         var record = CompanyRecord(id: ResourceID.generate(now: now), kind: "public_body", status: "approved", now: now)
         record.legalNameJa = names.ja
         record.legalNameEn = names.en
@@ -126,7 +126,7 @@ struct CompanyAPI: Cyberport_Identity_V1_CompanyServiceProvider {
         let legalNameEn = mask.contains("legal_name_en") ? try Validate.text(input.legalNameEn, field: "company.legal_name_en", max: 200) : nil
         let address = mask.contains("address") ? try CompanyInput.address(input.address, prefix: "company.") : nil
         let contact = mask.contains("contact") ? try CompanyInput.contact(input.contact, prefix: "company.") : nil
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         return try await context.write { session in
             let companies = CompanyQueries(session: session)
             guard var company = try companies.find(name.company) else {
@@ -162,7 +162,7 @@ struct CompanyAPI: Cyberport_Identity_V1_CompanyServiceProvider {
         try context.caller(serverContext).requireOperator("approve companies")
         let name = try CompanyName(parsing: request.name, field: "name")
         let requested = try request.businessTypes.enumerated().map { try Validate.businessType($1, field: "business_types[\($0)]") }
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let company = try await context.write { session in
             let companies = CompanyQueries(session: session)
             guard var company = try companies.find(name.company) else {
@@ -238,7 +238,7 @@ struct CompanyAPI: Cyberport_Identity_V1_CompanyServiceProvider {
         let name = try CompanyName(parsing: request.name, field: "name")
         try caller.requireAdministrator(of: name.company)
         let applications = try CompanyInput.applications(request.businessTypes, field: "business_types", requireOne: true)
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         return try await context.write { session in
             let companies = CompanyQueries(session: session)
             guard var company = try companies.find(name.company) else {
@@ -290,7 +290,7 @@ struct CompanyAPI: Cyberport_Identity_V1_CompanyServiceProvider {
 
     private func decide(_ text: String, etag: String, from: Set<String>, to status: String, reason: String) async throws -> Cyberport_Identity_V1_Company {
         let name = try CompanyName(parsing: text, field: "name")
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let company = try await context.write { session in
             let companies = CompanyQueries(session: session)
             guard var company = try companies.find(name.company) else {

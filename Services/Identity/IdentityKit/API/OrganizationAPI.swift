@@ -18,7 +18,7 @@ struct OrganizationAPI: Cyberport_Identity_V1_OrganizationServiceProvider {
         let input = request.organization ?? Cyberport_Identity_V1_Organization()
         let displayName = try Validate.text(input.displayName, field: "organization.display_name", max: 200)
         let ports = try OrganizationInput.ports(input.managedPorts, field: "organization.managed_ports")
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let organization = try await context.write { session in
             guard let company = try CompanyQueries(session: session).find(parent.company) else {
                 throw APIError.notFound("company", name: parent.description)
@@ -82,7 +82,7 @@ struct OrganizationAPI: Cyberport_Identity_V1_OrganizationServiceProvider {
         let displayName = mask.contains("display_name")
             ? try Validate.text(input.displayName, field: "organization.display_name", max: 200) : nil
         let ports = mask.contains("managed_ports") ? try OrganizationInput.ports(input.managedPorts, field: "organization.managed_ports") : nil
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         return try await context.write { session in
             let organizations = OrganizationQueries(session: session)
             guard var organization = try organizations.find(name) else {
@@ -160,7 +160,7 @@ struct OrganizationAPI: Cyberport_Identity_V1_OrganizationServiceProvider {
         let caller = try context.caller(serverContext)
         let name = try OrganizationName(parsing: text, field: "name")
         try caller.requireAdministrator(of: name.company)
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let organization = try await context.write { session in
             let organizations = OrganizationQueries(session: session)
             guard var organization = try organizations.find(name) else {

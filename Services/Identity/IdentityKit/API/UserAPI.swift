@@ -26,7 +26,7 @@ struct UserAPI: Cyberport_Identity_V1_UserServiceProvider {
             try Validate.password(request.password, field: "password", email: email)
             passwordHash = try await context.passwords.hash(request.password)
         }
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let user = UserRecord(
             id: ResourceID.generate(now: now), companyID: parent.company, organizationID: organization.organization,
             email: email, displayName: displayName, role: role, state: passwordHash == nil ? "invited" : "active",
@@ -65,7 +65,7 @@ struct UserAPI: Cyberport_Identity_V1_UserServiceProvider {
         }
         let invalid = APIError.make(.unauthenticated, "the invitation token is not valid", reason: "INVALID_INVITATION")
         guard let (id, secret) = OpaqueCredential.parse(request.invitationToken, prefix: "cpi") else { throw invalid }
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let found = try await context.read { session -> UserRecord? in
             let users = UserQueries(session: session)
             guard let invitation = try users.invitation(id: id),
@@ -147,7 +147,7 @@ struct UserAPI: Cyberport_Identity_V1_UserServiceProvider {
         let organization = mask.contains("organization")
             ? try Self.organization(input.organization, company: name.company, field: "user.organization") : nil
         let role = mask.contains("role") ? try Self.role(input.role, field: "user.role") : nil
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let (user, businessTypes) = try await context.write { session -> (UserRecord, [String]) in
             let users = UserQueries(session: session)
             guard var user = try users.find(name) else { throw APIError.notFound("user", name: name.description) }
@@ -193,7 +193,7 @@ struct UserAPI: Cyberport_Identity_V1_UserServiceProvider {
         let parent = try CompanyName(parsing: request.parent, field: "parent")
         try caller.requireAdministrator(of: parent.company)
         let plan = try UserImport.parse(request.csv, company: parent.company)
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let expiry = now + context.configuration.invitationLifetime * 1_000_000
         let validateOnly = request.validateOnly
         let response = try await context.write { session in
@@ -222,7 +222,7 @@ struct UserAPI: Cyberport_Identity_V1_UserServiceProvider {
         }
         try Validate.password(request.newPassword, field: "new_password", email: user.email)
         let newHash = try await context.passwords.hash(request.newPassword)
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         try await context.write { session in
             let users = UserQueries(session: session)
             guard var current = try users.find(name) else { throw APIError.notFound("user", name: name.description) }
@@ -240,7 +240,7 @@ struct UserAPI: Cyberport_Identity_V1_UserServiceProvider {
         let caller = try context.caller(serverContext)
         let name = try UserName(parsing: text, field: "name")
         try caller.requireAdministrator(of: name.company)
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let (user, businessTypes) = try await context.write { session -> (UserRecord, [String]) in
             let users = UserQueries(session: session)
             guard var user = try users.find(name) else { throw APIError.notFound("user", name: name.description) }

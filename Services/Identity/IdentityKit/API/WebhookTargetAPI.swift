@@ -17,7 +17,7 @@ struct WebhookTargetAPI: Cyberport_Identity_V1_WebhookTargetServiceProvider {
         let parent = try CompanyName(parsing: request.parent, field: "parent")
         try caller.requireAdministrator(of: parent.company)
         let input = request.webhookTarget ?? Cyberport_Identity_V1_WebhookTarget()
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         var target = WebhookTargetRecord(id: ResourceID.generate(now: now), companyID: parent.company, now: now)
         target.displayName = try Validate.text(input.displayName, field: "webhook_target.display_name", max: 150)
         target.url = try Validate.webhookURL(input.url, field: "webhook_target.url")
@@ -87,7 +87,7 @@ struct WebhookTargetAPI: Cyberport_Identity_V1_WebhookTargetServiceProvider {
         let url = mask.contains("url") ? try Validate.webhookURL(input.url, field: "webhook_target.url") : nil
         let secret = mask.contains("secret_token") ? try Self.secret(input.secretToken) : nil
         let organizations = mask.contains("organizations") ? try Self.organizations(input.organizations, company: name.company) : nil
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let target = try await context.write { session -> WebhookTargetRecord in
             let webhooks = WebhookQueries(session: session)
             guard var target = try webhooks.find(name) else { throw APIError.notFound("webhook target", name: name.description) }

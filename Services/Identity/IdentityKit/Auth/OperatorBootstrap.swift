@@ -14,7 +14,7 @@ struct OperatorBootstrap {
         let exists = try await context.read { try UserQueries(session: $0).emailExists(email) }
         if exists { return }
         let hash = try await context.passwords.hash(account.password)
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let created = try await context.write { session -> Bool in
             let users = UserQueries(session: session)
             if try users.emailExists(email) { return false }

@@ -45,7 +45,7 @@ final class SigningKeyManager: Sendable {
     /// opened.
     func load() async throws {
         var stored = try await database.read { try CredentialQueries(session: $0).signingKeys() }
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let current = stored.last { $0.retiredAt == nil }
         let rotationDue = configuration.signingKeyRotation > 0
             && (current.map { now - $0.createdAt > configuration.signingKeyRotation * 1_000_000 } ?? false)
@@ -60,7 +60,7 @@ final class SigningKeyManager: Sendable {
     func rotate() async throws {
         try await createKey(reason: "requested")
         let stored = try await database.read { try CredentialQueries(session: $0).signingKeys() }
-        try install(stored, now: Clock.nowMicros())
+        try install(stored, now: WallClock.nowMicros())
     }
 
     /// Reloads every minute (keys rotated by another instance, rotation due).
@@ -97,7 +97,7 @@ final class SigningKeyManager: Sendable {
 
     private func createKey(reason: String) async throws {
         let key = Ed25519PrivateKey()
-        let now = Clock.nowMicros()
+        let now = WallClock.nowMicros()
         let id = "k-" + ResourceID.generate(now: now).replacingDashes()
         let sealed: Bool
         let privateText: String
