@@ -10,7 +10,13 @@ struct EmbeddedDescriptorSetTests {
         #expect(
             pool.allServices.map(\.fullName) == [
                 "cyberport.deals.v1.DealService",
+                "cyberport.identity.v1.ApiKeyService",
+                "cyberport.identity.v1.AuthService",
+                "cyberport.identity.v1.CompanyService",
                 "cyberport.identity.v1.IdentityService",
+                "cyberport.identity.v1.OrganizationService",
+                "cyberport.identity.v1.UserService",
+                "cyberport.identity.v1.WebhookTargetService",
                 "cyberport.naccs.v1.NaccsService",
                 "cyberport.stats.v1.StatsService",
                 "grpc.health.v1.Health",

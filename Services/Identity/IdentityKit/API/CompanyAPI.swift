@@ -179,11 +179,8 @@ struct CompanyAPI: Cyberport_Identity_V1_CompanyServiceProvider {
                 throw APIError.invalidArgument(field: "business_types[\(index)]", "\"\(key)\" is not a pending application of \(name)")
             }
             let approve = requested.isEmpty ? pending : Set(requested)
-            guard !approve.isEmpty || company.status == "approved" else {
-                throw IdentityErrors.failedPrecondition("\(name) has no pending business types to approve", reason: "NOTHING_TO_APPROVE")
-            }
             guard !pending.isEmpty else {
-                throw IdentityErrors.failedPrecondition("\(name) has no pending business types", reason: "NOTHING_TO_APPROVE")
+                throw IdentityErrors.failedPrecondition("\(name) has no pending business types to approve", reason: "NOTHING_TO_APPROVE")
             }
             for index in company.applications.indices where company.applications[index].status == "pending" {
                 company.applications[index].status = approve.contains(company.applications[index].businessType) ? "approved" : "rejected"
