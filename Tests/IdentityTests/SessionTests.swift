@@ -111,6 +111,26 @@ struct SessionTests {
         }
     }
 
+    @Test("unknown e-mails are locked out like real accounts, so lockouts reveal nothing", arguments: TestBackend.available)
+    func unknownLockout(backend: TestBackend) async throws {
+        try await withIdentity(backend, configure: { $0.lockoutBase = 1 }) { identity in
+            let email = "nobody-\(UInt32.random(in: 0...UInt32.max))@example.co.jp"
+            for attempt in 1...5 {
+                await expectRPCError(.unauthenticated, reason: "INVALID_CREDENTIALS", Comment(rawValue: "attempt \(attempt)")) {
+                    try await identity.login(email, "Wrong-Password-\(attempt)")
+                }
+            }
+            let locked = await expectRPCError(.resourceExhausted, reason: "LOGIN_LOCKED") {
+                try await identity.login(email, "Wrong-Password-6")
+            }
+            #expect(locked?.errorDetails.metadata["retryAfterSeconds"] != nil)
+            try await Task.sleep(for: .milliseconds(1100))
+            await expectRPCError(.unauthenticated, reason: "INVALID_CREDENTIALS") {
+                try await identity.login(email, "Wrong-Password-7")
+            }
+        }
+    }
+
     @Test("an unknown e-mail and a wrong password fail alike", arguments: TestBackend.available)
     func indistinguishableFailures(backend: TestBackend) async throws {
         try await withIdentity(backend) { identity in

@@ -14,6 +14,7 @@ final class IdentityContext: Sendable {
     let authenticator: Authenticator
     let logger: Logger
     let pagination = KeysetPagination()
+    let unknownAccounts: UnknownAccountThrottle
 
     init(database: Database, configuration: IdentityConfiguration, keys: SigningKeyManager, logger: Logger) {
         self.database = database
@@ -22,6 +23,7 @@ final class IdentityContext: Sendable {
         self.passwords = PasswordService(
             parameters: configuration.passwordHashing, threads: configuration.passwordHashThreads)
         self.authenticator = Authenticator(verifier: keys.verifier)
+        self.unknownAccounts = UnknownAccountThrottle(configuration: configuration)
         self.logger = logger
     }
 

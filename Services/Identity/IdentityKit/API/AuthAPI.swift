@@ -31,27 +31,20 @@ struct AuthAPI: Cyberport_Identity_V1_AuthServiceProvider {
         let now = WallClock.nowMicros()
         let found = try await context.read { try UserQueries(session: $0).find(email: email) }
         guard let user = found, let hash = user.passwordHash else {
+            // No usable account: the same time, answer and lockout as a wrong password.
+            if let wait = context.unknownAccounts.lockedFor(email, now: now) { throw Self.locked(wait) }
             try await context.passwords.dummyVerify(password)
+            context.unknownAccounts.recordFailure(email, now: now)
             throw IdentityErrors.wrongCredentials
         }
-        if user.lockedUntil > now {
-            let seconds = (user.lockedUntil - now + 999_999) / 1_000_000
-            throw APIError.make(
-                .resourceExhausted, "too many failed logins; try again in \(seconds) s", reason: "LOGIN_LOCKED",
-                metadata: ["retryAfterSeconds": "\(seconds)"])
-        }
+        if user.lockedUntil > now { throw Self.locked(user.lockedUntil - now) }
         guard try await context.passwords.verify(password, against: hash) else {
             let configuration = context.configuration
             let failures = try await context.write { session -> Int64 in
                 let users = UserQueries(session: session)
                 guard let current = try users.find(id: user.id) else { return 0 }
                 let failed = current.failedLogins + 1
-                var lockedUntil: Int64 = 0
-                if failed >= configuration.lockoutThreshold {
-                    let doublings = min(failed - configuration.lockoutThreshold, 20)
-                    let seconds = min(configuration.lockoutMaximum, configuration.lockoutBase << doublings)
-                    lockedUntil = now + seconds * 1_000_000
-                }
+                let lockedUntil = UnknownAccountThrottle.lockedUntil(failures: failed, now: now, configuration: configuration)
                 try users.recordLogin(user: user.id, failedLogins: failed, lockedUntil: lockedUntil, lastLoginAt: nil)
                 return failed
             }
@@ -252,6 +245,14 @@ struct AuthAPI: Cyberport_Identity_V1_AuthServiceProvider {
             return key
         }
         return response
+    }
+
+    /// RESOURCE_EXHAUSTED for an account locked for `micros` more microseconds.
+    static func locked(_ micros: Int64) -> RPCError {
+        let seconds = (micros + 999_999) / 1_000_000
+        return APIError.make(
+            .resourceExhausted, "too many failed logins; try again in \(seconds) s", reason: "LOGIN_LOCKED",
+            metadata: ["retryAfterSeconds": "\(seconds)"])
     }
 
     static let invalidRefreshToken = APIError.make(
