@@ -114,13 +114,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Identity/Executable", swiftSettings: swiftSettings),
+        .target(
+            name: "DealsKit",
+            dependencies: [
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Deals/DealsKit", swiftSettings: swiftSettings),
         .executableTarget(
             name: "DealsService",
             dependencies: [
-                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore",
+                "DealsKit", "PortServiceKit", "PortStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Services/Deals", swiftSettings: swiftSettings),
+            path: "Services/Deals/Executable", swiftSettings: swiftSettings),
         .executableTarget(
             name: "NaccsService",
             dependencies: [
@@ -187,6 +194,12 @@ let package = Package(
             dependencies: ["PortAuth", "PortCrypto", "PortRPC", "PortProtocol", .product(name: "Logging", package: "swift-log")],
             path: "Tests/PortAuthTests",
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DealsTests",
+            dependencies: [
+                "DealsKit", "PortAPI", "PortRPC", "PortProtocol", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/DealsTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "PortRPCTests",
             dependencies: ["PortRPC", "PortAPI", "PortProtocol", "PortServiceKit", "PortInterop",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DealsKit
 import PortServiceKit
 import PortStore
 
@@ -16,7 +17,7 @@ struct DealsCommand: AsyncParsableCommand {
         // No tables yet: opening the database at start-up checks its configuration (a missing or unreachable
         // database is a start-up error) and records the schema version for the migrations to come.
         let database = try await host.openDatabase(migrations: [])
-        try await host.run(services: [DealsAPI()])
+        try await host.run(services: DealsServer.services())
         await database.close()
     }
 }

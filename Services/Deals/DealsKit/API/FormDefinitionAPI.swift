@@ -3,8 +3,8 @@ import PortProtocol
 import PortRPC
 import PortServiceKit
 
-/// The Deals service's API. This first version serves the form catalogue.
-struct DealsAPI: Cyberport_Deals_V1_DealServiceProvider {
+/// The form catalogue: the 40 form kinds (public: no token needed).
+struct FormDefinitionAPI: Cyberport_Deals_V1_DealServiceProvider {
     static let forms = ReferenceCatalog(
         collection: "formDefinitions", resourceType: "form definition",
         items: FormCatalog.all.map { entry in
