@@ -6,6 +6,8 @@
 #   scripts/test.sh -k http2 -x     everything, with extra arguments for pytest
 #
 # Environment: PYTHON (default python3) creates .venv; SKIP_SWIFT_TESTS=1 skips `swift test` (local use only).
+# CYBERPORT_TEST_POSTGRES_URL (e.g. from `source scripts/postgres-test-db.sh`, as .ci/run does) adds the PostgreSQL
+# runs of the storage and Identity suites; without it they are skipped with a note.
 # Exported for the Swift tests: CYBERPORT_PYTHON (the venv's python), CYBERPORT_STOCK_SERVER (stock_server.py),
 # CYBERPORT_BIN_DIR (the built executables); PATH starts with .venv/bin.
 # Debian packages come from scripts/bootstrap.sh.
