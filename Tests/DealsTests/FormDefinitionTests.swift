@@ -12,7 +12,7 @@ struct FormDefinitionTests {
     func listing() async throws {
         var configuration = ServerConfiguration()
         configuration.port = 0
-        let server = RPCServer(services: DealsServer.services(), configuration: configuration, logger: Logger(label: "test"))
+        let server = RPCServer(services: try DealsServer.services(), configuration: configuration, logger: Logger(label: "test"))
         try await server.start()
         let client = try RPCClient(target: "127.0.0.1:\(try #require(server.localPort))")
         let deals = Cyberport_Deals_V1_DealServiceClient(client)

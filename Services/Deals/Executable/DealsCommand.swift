@@ -14,10 +14,12 @@ struct DealsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let host = try ServiceHost(settings: options.resolve(service: "deals", defaultPort: 50052))
+        // The embedded form catalog is parsed and validated first: a broken catalog is a start-up error.
+        let services = try DealsServer.services()
         // No tables yet: opening the database at start-up checks its configuration (a missing or unreachable
         // database is a start-up error) and records the schema version for the migrations to come.
         let database = try await host.openDatabase(migrations: [])
-        try await host.run(services: DealsServer.services())
+        try await host.run(services: services)
         await database.close()
     }
 }

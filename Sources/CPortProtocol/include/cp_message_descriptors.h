@@ -33,6 +33,12 @@
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__form_definition(void) {
     return &cyberport__deals__v1__form_definition__descriptor;
 }
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__field_definition(void) {
+    return &cyberport__deals__v1__field_definition__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__default_permission(void) {
+    return &cyberport__deals__v1__default_permission__descriptor;
+}
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__list_form_definitions_request(void) {
     return &cyberport__deals__v1__list_form_definitions_request__descriptor;
 }

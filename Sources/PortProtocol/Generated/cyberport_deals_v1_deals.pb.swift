@@ -32,6 +32,171 @@ public struct Cyberport_Deals_V1_TradeDirection: ProtoEnum {
     }
 }
 
+/// How many forms of one kind a deal may hold.
+public struct Cyberport_Deals_V1_FormUnit: ProtoEnum {
+    public var rawValue: Int32
+
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// `FORM_UNIT_UNSPECIFIED` = 0
+    public static let unspecified = Cyberport_Deals_V1_FormUnit(rawValue: 0)
+
+    /// One per B/L (one per deal).
+    public static let bl = Cyberport_Deals_V1_FormUnit(rawValue: 1)
+
+    /// One per container, keyed by the container number.
+    public static let container = Cyberport_Deals_V1_FormUnit(rawValue: 2)
+
+    /// One per equipment interchange receipt (EIR).
+    public static let eir = Cyberport_Deals_V1_FormUnit(rawValue: 3)
+
+    /// Unlimited, told apart by a custom id.
+    public static let unlimited = Cyberport_Deals_V1_FormUnit(rawValue: 4)
+
+    public static var protoEnumName: String { "cyberport.deals.v1.FormUnit" }
+
+    public static var knownValues: [Cyberport_Deals_V1_FormUnit] { [.unspecified, .bl, .container, .eir, .unlimited] }
+
+    public var protoValueName: String? {
+        switch rawValue {
+        case 0: "FORM_UNIT_UNSPECIFIED"
+        case 1: "FORM_UNIT_BL"
+        case 2: "FORM_UNIT_CONTAINER"
+        case 3: "FORM_UNIT_EIR"
+        case 4: "FORM_UNIT_UNLIMITED"
+        default: nil
+        }
+    }
+}
+
+/// The type of a form field.
+public struct Cyberport_Deals_V1_FieldType: ProtoEnum {
+    public var rawValue: Int32
+
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// `FIELD_TYPE_UNSPECIFIED` = 0
+    public static let unspecified = Cyberport_Deals_V1_FieldType(rawValue: 0)
+
+    /// Free text of at most max_length characters.
+    public static let text = Cyberport_Deals_V1_FieldType(rawValue: 1)
+
+    /// Decimal Number(precision, scale).
+    public static let number = Cyberport_Deals_V1_FieldType(rawValue: 2)
+
+    /// `FIELD_TYPE_INTEGER` = 3
+    public static let integer = Cyberport_Deals_V1_FieldType(rawValue: 3)
+
+    /// yyyy-MM-dd.
+    public static let date = Cyberport_Deals_V1_FieldType(rawValue: 4)
+
+    /// HHMM.
+    public static let time = Cyberport_Deals_V1_FieldType(rawValue: 5)
+
+    /// A code from the code list named in code_list.
+    public static let code = Cyberport_Deals_V1_FieldType(rawValue: 6)
+
+    /// ISO 6346 container number with check digit.
+    public static let containerNo = Cyberport_Deals_V1_FieldType(rawValue: 7)
+
+    /// IMO ship number ("IMO" + 7 digits with check digit).
+    public static let imoNumber = Cyberport_Deals_V1_FieldType(rawValue: 8)
+
+    /// UN/LOCODE (country + 3 characters).
+    public static let unLocode = Cyberport_Deals_V1_FieldType(rawValue: 9)
+
+    /// HS / statistical item code (6 or 9 digits).
+    public static let hsCode = Cyberport_Deals_V1_FieldType(rawValue: 10)
+
+    /// UN number (4 digits).
+    public static let unNumber = Cyberport_Deals_V1_FieldType(rawValue: 11)
+
+    /// IMDG class (1.1–1.6 with compatibility letter, 2.1–2.3, 3, 4.1–4.3, 5.1–5.2, 6.1–6.2, 7, 8, 9).
+    public static let imdgClass = Cyberport_Deals_V1_FieldType(rawValue: 12)
+
+    /// `FIELD_TYPE_BOOLEAN` = 13
+    public static let boolean = Cyberport_Deals_V1_FieldType(rawValue: 13)
+
+    /// A repeated group of sub-fields (container rows, cargo lines …), at most max_rows rows (0 = unlimited).
+    public static let group = Cyberport_Deals_V1_FieldType(rawValue: 14)
+
+    public static var protoEnumName: String { "cyberport.deals.v1.FieldType" }
+
+    public static var knownValues: [Cyberport_Deals_V1_FieldType] {
+        [
+            .unspecified,
+            .text,
+            .number,
+            .integer,
+            .date,
+            .time,
+            .code,
+            .containerNo,
+            .imoNumber,
+            .unLocode,
+            .hsCode,
+            .unNumber,
+            .imdgClass,
+            .boolean,
+            .group
+        ]
+    }
+
+    public var protoValueName: String? {
+        switch rawValue {
+        case 0: "FIELD_TYPE_UNSPECIFIED"
+        case 1: "FIELD_TYPE_TEXT"
+        case 2: "FIELD_TYPE_NUMBER"
+        case 3: "FIELD_TYPE_INTEGER"
+        case 4: "FIELD_TYPE_DATE"
+        case 5: "FIELD_TYPE_TIME"
+        case 6: "FIELD_TYPE_CODE"
+        case 7: "FIELD_TYPE_CONTAINER_NO"
+        case 8: "FIELD_TYPE_IMO_NUMBER"
+        case 9: "FIELD_TYPE_UN_LOCODE"
+        case 10: "FIELD_TYPE_HS_CODE"
+        case 11: "FIELD_TYPE_UN_NUMBER"
+        case 12: "FIELD_TYPE_IMDG_CLASS"
+        case 13: "FIELD_TYPE_BOOLEAN"
+        case 14: "FIELD_TYPE_GROUP"
+        default: nil
+        }
+    }
+}
+
+/// A business type's default access to a form.
+public struct Cyberport_Deals_V1_FormPermission: ProtoEnum {
+    public var rawValue: Int32
+
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// `FORM_PERMISSION_UNSPECIFIED` = 0
+    public static let unspecified = Cyberport_Deals_V1_FormPermission(rawValue: 0)
+
+    /// "-": the form is not visible.
+    public static let none = Cyberport_Deals_V1_FormPermission(rawValue: 1)
+
+    /// `FORM_PERMISSION_READ` = 2
+    public static let read = Cyberport_Deals_V1_FormPermission(rawValue: 2)
+
+    /// `FORM_PERMISSION_READ_WRITE` = 3
+    public static let readWrite = Cyberport_Deals_V1_FormPermission(rawValue: 3)
+
+    public static var protoEnumName: String { "cyberport.deals.v1.FormPermission" }
+
+    public static var knownValues: [Cyberport_Deals_V1_FormPermission] { [.unspecified, .none, .read, .readWrite] }
+
+    public var protoValueName: String? {
+        switch rawValue {
+        case 0: "FORM_PERMISSION_UNSPECIFIED"
+        case 1: "FORM_PERMISSION_NONE"
+        case 2: "FORM_PERMISSION_READ"
+        case 3: "FORM_PERMISSION_READ_WRITE"
+        default: nil
+        }
+    }
+}
+
 /// A form kind (帳票種別) of the port-logistics domain.
 public struct Cyberport_Deals_V1_FormDefinition: ProtoMessage {
     /// Resource name: "formDefinitions/{code}".
@@ -45,10 +210,93 @@ public struct Cyberport_Deals_V1_FormDefinition: ProtoMessage {
     /// The directions this form is used in (export, import or both).
     public var directions: [Cyberport_Deals_V1_TradeDirection] = []
 
+    /// How many forms of this kind a deal may hold (one per B/L, per container, per EIR, or unlimited).
+    public var unit: Cyberport_Deals_V1_FormUnit = .init()
+
+    /// Sending this form locks the shared fields it owns in every other form (export UL040/UL050/UL150, import UL290).
+    public var editLockTrigger: Bool = false
+
+    /// The form's fields, in display order.
+    public var fields: [Cyberport_Deals_V1_FieldDefinition] = []
+
+    /// The default permission of every business type on this form (one entry per business type, by id).
+    public var defaultPermissions: [Cyberport_Deals_V1_DefaultPermission] = []
+
+    /// Where the field list comes from (a reference section, or the standard content of a trade document).
+    public var source: String = ""
+
     /// A message with every field at its proto3 default.
     public init() {}
 
     public static var protoMessageName: String { "cyberport.deals.v1.FormDefinition" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// One field of a form.
+public struct Cyberport_Deals_V1_FieldDefinition: ProtoMessage {
+    /// lowerCamel field name, e.g. "vesselName".
+    public var name: String = ""
+    public var labelJa: String = ""
+    public var type: Cyberport_Deals_V1_FieldType = .init()
+
+    /// TEXT: the maximum length in characters.
+    public var maxLength: Int32 = 0
+
+    /// NUMBER: total digits and digits after the decimal point.
+    public var precision: Int32 = 0
+    public var scale: Int32 = 0
+
+    /// CODE: the code list's name (see the catalog's code-lists.json).
+    public var codeList: String = ""
+    public var required: Bool = false
+
+    /// The root-document path this field is bound to (shared with every form of the deal), or empty.
+    public var rootPath: String = ""
+
+    /// GROUP: the sub-fields of one row.
+    public var fields: [Cyberport_Deals_V1_FieldDefinition] = []
+
+    /// GROUP: at most this many rows (0 = unlimited).
+    public var maxRows: Int32 = 0
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.FieldDefinition" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// The default permission of one business type on one form.
+public struct Cyberport_Deals_V1_DefaultPermission: ProtoMessage {
+    /// The business-type key, e.g. "oceanShipping" (business_types.tsv).
+    public var businessType: String = ""
+    public var permission: Cyberport_Deals_V1_FormPermission = .init()
+
+    /// Why: who issues the document, who consumes it.
+    public var reason: String = ""
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.DefaultPermission" }
 
     public func encode<R>(
         _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
@@ -146,6 +394,13 @@ extension Cyberport_Deals_V1_FormDefinition: CBridgedMessage {
         cMessage.pointee.display_name_ja = CArena.string(self.displayNameJa)
         cMessage.pointee.display_name_en = CArena.string(self.displayNameEn)
         (cMessage.pointee.n_directions, cMessage.pointee.directions) = CArena.enums(self.directions)
+        cMessage.pointee.unit = CArena.enumValue(self.unit)
+        cMessage.pointee.edit_lock_trigger = CArena.bool(self.editLockTrigger)
+        (cMessage.pointee.n_fields, cMessage.pointee.fields) = CArena.messages(self.fields)
+        (cMessage.pointee.n_default_permissions, cMessage.pointee.default_permissions) = CArena.messages(
+            self.defaultPermissions
+        )
+        cMessage.pointee.source = CArena.string(self.source)
     }
 
     init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
@@ -155,6 +410,80 @@ extension Cyberport_Deals_V1_FormDefinition: CBridgedMessage {
         self.displayNameJa = try CLoad.string(cMessage.pointee.display_name_ja, "display_name_ja", Self.self)
         self.displayNameEn = try CLoad.string(cMessage.pointee.display_name_en, "display_name_en", Self.self)
         self.directions = CLoad.enums(cMessage.pointee.directions, cMessage.pointee.n_directions)
+        self.unit = CLoad.enumValue(cMessage.pointee.unit)
+        self.editLockTrigger = CLoad.bool(cMessage.pointee.edit_lock_trigger)
+        self.fields = try CLoad.messages(cMessage.pointee.fields, cMessage.pointee.n_fields)
+        self.defaultPermissions = try CLoad.messages(
+            cMessage.pointee.default_permissions,
+            cMessage.pointee.n_default_permissions
+        )
+        self.source = try CLoad.string(cMessage.pointee.source, "source", Self.self)
+    }
+}
+
+extension Cyberport_Deals_V1_FieldDefinition: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__FieldDefinition
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__field_definition()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__field_definition__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.name = CArena.string(self.name)
+        cMessage.pointee.label_ja = CArena.string(self.labelJa)
+        cMessage.pointee.type = CArena.enumValue(self.type)
+        cMessage.pointee.max_length = self.maxLength
+        cMessage.pointee.precision = self.precision
+        cMessage.pointee.scale = self.scale
+        cMessage.pointee.code_list = CArena.string(self.codeList)
+        cMessage.pointee.required = CArena.bool(self.required)
+        cMessage.pointee.root_path = CArena.string(self.rootPath)
+        (cMessage.pointee.n_fields, cMessage.pointee.fields) = CArena.messages(self.fields)
+        cMessage.pointee.max_rows = self.maxRows
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.name = try CLoad.string(cMessage.pointee.name, "name", Self.self)
+        self.labelJa = try CLoad.string(cMessage.pointee.label_ja, "label_ja", Self.self)
+        self.type = CLoad.enumValue(cMessage.pointee.type)
+        self.maxLength = cMessage.pointee.max_length
+        self.precision = cMessage.pointee.precision
+        self.scale = cMessage.pointee.scale
+        self.codeList = try CLoad.string(cMessage.pointee.code_list, "code_list", Self.self)
+        self.required = CLoad.bool(cMessage.pointee.required)
+        self.rootPath = try CLoad.string(cMessage.pointee.root_path, "root_path", Self.self)
+        self.fields = try CLoad.messages(cMessage.pointee.fields, cMessage.pointee.n_fields)
+        self.maxRows = cMessage.pointee.max_rows
+    }
+}
+
+extension Cyberport_Deals_V1_DefaultPermission: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__DefaultPermission
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__default_permission()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__default_permission__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.business_type = CArena.string(self.businessType)
+        cMessage.pointee.permission = CArena.enumValue(self.permission)
+        cMessage.pointee.reason = CArena.string(self.reason)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.businessType = try CLoad.string(cMessage.pointee.business_type, "business_type", Self.self)
+        self.permission = CLoad.enumValue(cMessage.pointee.permission)
+        self.reason = try CLoad.string(cMessage.pointee.reason, "reason", Self.self)
     }
 }
 

@@ -1,5 +1,6 @@
-/// The forms (帳票) of the port-logistics domain, by Cyber Port form code.
-enum FormCatalog {
+/// The forms (帳票) of the port-logistics domain, by Cyber Port form code, as in forms.tsv: the list the catalog files
+/// (Services/Deals/catalog/forms/*.json) are checked against when the catalog loads.
+enum FormCodes {
     /// code, Japanese name, English name, used in export, used in import.
     static let all: [(code: String, ja: String, en: String, export: Bool, import: Bool)] = [
         ("UL010", "ブッキング依頼書", "Booking request", true, false),

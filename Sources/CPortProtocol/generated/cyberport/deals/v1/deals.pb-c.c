@@ -52,6 +52,96 @@ void   cyberport__deals__v1__form_definition__free_unpacked
   assert(message->base.descriptor == &cyberport__deals__v1__form_definition__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cyberport__deals__v1__field_definition__init
+                     (Cyberport__Deals__V1__FieldDefinition         *message)
+{
+  static const Cyberport__Deals__V1__FieldDefinition init_value = CYBERPORT__DEALS__V1__FIELD_DEFINITION__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__field_definition__get_packed_size
+                     (const Cyberport__Deals__V1__FieldDefinition *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__field_definition__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__field_definition__pack
+                     (const Cyberport__Deals__V1__FieldDefinition *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__field_definition__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__field_definition__pack_to_buffer
+                     (const Cyberport__Deals__V1__FieldDefinition *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__field_definition__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__FieldDefinition *
+       cyberport__deals__v1__field_definition__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__FieldDefinition *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__field_definition__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__field_definition__free_unpacked
+                     (Cyberport__Deals__V1__FieldDefinition *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__field_definition__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__deals__v1__default_permission__init
+                     (Cyberport__Deals__V1__DefaultPermission         *message)
+{
+  static const Cyberport__Deals__V1__DefaultPermission init_value = CYBERPORT__DEALS__V1__DEFAULT_PERMISSION__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__default_permission__get_packed_size
+                     (const Cyberport__Deals__V1__DefaultPermission *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__default_permission__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__default_permission__pack
+                     (const Cyberport__Deals__V1__DefaultPermission *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__default_permission__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__default_permission__pack_to_buffer
+                     (const Cyberport__Deals__V1__DefaultPermission *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__default_permission__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__DefaultPermission *
+       cyberport__deals__v1__default_permission__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__DefaultPermission *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__default_permission__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__default_permission__free_unpacked
+                     (Cyberport__Deals__V1__DefaultPermission *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__default_permission__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   cyberport__deals__v1__list_form_definitions_request__init
                      (Cyberport__Deals__V1__ListFormDefinitionsRequest         *message)
 {
@@ -187,7 +277,7 @@ void   cyberport__deals__v1__get_form_definition_request__free_unpacked
   assert(message->base.descriptor == &cyberport__deals__v1__get_form_definition_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor cyberport__deals__v1__form_definition__field_descriptors[5] =
+static const ProtobufCFieldDescriptor cyberport__deals__v1__form_definition__field_descriptors[10] =
 {
   {
     "name",
@@ -249,18 +339,83 @@ static const ProtobufCFieldDescriptor cyberport__deals__v1__form_definition__fie
     0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "unit",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FormDefinition, unit),
+    &cyberport__deals__v1__form_unit__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "edit_lock_trigger",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FormDefinition, edit_lock_trigger),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fields",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cyberport__Deals__V1__FormDefinition, n_fields),
+    offsetof(Cyberport__Deals__V1__FormDefinition, fields),
+    &cyberport__deals__v1__field_definition__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "default_permissions",
+    9,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cyberport__Deals__V1__FormDefinition, n_default_permissions),
+    offsetof(Cyberport__Deals__V1__FormDefinition, default_permissions),
+    &cyberport__deals__v1__default_permission__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "source",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FormDefinition, source),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned cyberport__deals__v1__form_definition__field_indices_by_name[] = {
   1,   /* field[1] = code */
+  8,   /* field[8] = default_permissions */
   4,   /* field[4] = directions */
   3,   /* field[3] = display_name_en */
   2,   /* field[2] = display_name_ja */
+  6,   /* field[6] = edit_lock_trigger */
+  7,   /* field[7] = fields */
   0,   /* field[0] = name */
+  9,   /* field[9] = source */
+  5,   /* field[5] = unit */
 };
 static const ProtobufCIntRange cyberport__deals__v1__form_definition__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor cyberport__deals__v1__form_definition__descriptor =
 {
@@ -270,11 +425,243 @@ const ProtobufCMessageDescriptor cyberport__deals__v1__form_definition__descript
   "Cyberport__Deals__V1__FormDefinition",
   "cyberport.deals.v1",
   sizeof(Cyberport__Deals__V1__FormDefinition),
-  5,
+  10,
   cyberport__deals__v1__form_definition__field_descriptors,
   cyberport__deals__v1__form_definition__field_indices_by_name,
   1,  cyberport__deals__v1__form_definition__number_ranges,
   (ProtobufCMessageInit) cyberport__deals__v1__form_definition__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__deals__v1__field_definition__field_descriptors[11] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FieldDefinition, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "label_ja",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FieldDefinition, label_ja),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "type",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FieldDefinition, type),
+    &cyberport__deals__v1__field_type__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_length",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FieldDefinition, max_length),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "precision",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FieldDefinition, precision),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scale",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FieldDefinition, scale),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "code_list",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FieldDefinition, code_list),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "required",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FieldDefinition, required),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "root_path",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FieldDefinition, root_path),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fields",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cyberport__Deals__V1__FieldDefinition, n_fields),
+    offsetof(Cyberport__Deals__V1__FieldDefinition, fields),
+    &cyberport__deals__v1__field_definition__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_rows",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FieldDefinition, max_rows),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__field_definition__field_indices_by_name[] = {
+  6,   /* field[6] = code_list */
+  9,   /* field[9] = fields */
+  1,   /* field[1] = label_ja */
+  3,   /* field[3] = max_length */
+  10,   /* field[10] = max_rows */
+  0,   /* field[0] = name */
+  4,   /* field[4] = precision */
+  7,   /* field[7] = required */
+  8,   /* field[8] = root_path */
+  5,   /* field[5] = scale */
+  2,   /* field[2] = type */
+};
+static const ProtobufCIntRange cyberport__deals__v1__field_definition__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 11 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__field_definition__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.FieldDefinition",
+  "FieldDefinition",
+  "Cyberport__Deals__V1__FieldDefinition",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__FieldDefinition),
+  11,
+  cyberport__deals__v1__field_definition__field_descriptors,
+  cyberport__deals__v1__field_definition__field_indices_by_name,
+  1,  cyberport__deals__v1__field_definition__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__field_definition__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__deals__v1__default_permission__field_descriptors[3] =
+{
+  {
+    "business_type",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__DefaultPermission, business_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "permission",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__DefaultPermission, permission),
+    &cyberport__deals__v1__form_permission__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__DefaultPermission, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__default_permission__field_indices_by_name[] = {
+  0,   /* field[0] = business_type */
+  1,   /* field[1] = permission */
+  2,   /* field[2] = reason */
+};
+static const ProtobufCIntRange cyberport__deals__v1__default_permission__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__default_permission__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.DefaultPermission",
+  "DefaultPermission",
+  "Cyberport__Deals__V1__DefaultPermission",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__DefaultPermission),
+  3,
+  cyberport__deals__v1__default_permission__field_descriptors,
+  cyberport__deals__v1__default_permission__field_indices_by_name,
+  1,  cyberport__deals__v1__default_permission__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__default_permission__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor cyberport__deals__v1__list_form_definitions_request__field_descriptors[3] =
@@ -471,6 +858,126 @@ const ProtobufCEnumDescriptor cyberport__deals__v1__trade_direction__descriptor 
   cyberport__deals__v1__trade_direction__enum_values_by_name,
   1,
   cyberport__deals__v1__trade_direction__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue cyberport__deals__v1__form_unit__enum_values_by_number[5] =
+{
+  { "FORM_UNIT_UNSPECIFIED", "CYBERPORT__DEALS__V1__FORM_UNIT__FORM_UNIT_UNSPECIFIED", 0 },
+  { "FORM_UNIT_BL", "CYBERPORT__DEALS__V1__FORM_UNIT__FORM_UNIT_BL", 1 },
+  { "FORM_UNIT_CONTAINER", "CYBERPORT__DEALS__V1__FORM_UNIT__FORM_UNIT_CONTAINER", 2 },
+  { "FORM_UNIT_EIR", "CYBERPORT__DEALS__V1__FORM_UNIT__FORM_UNIT_EIR", 3 },
+  { "FORM_UNIT_UNLIMITED", "CYBERPORT__DEALS__V1__FORM_UNIT__FORM_UNIT_UNLIMITED", 4 },
+};
+static const ProtobufCIntRange cyberport__deals__v1__form_unit__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex cyberport__deals__v1__form_unit__enum_values_by_name[5] =
+{
+  { "FORM_UNIT_BL", 1 },
+  { "FORM_UNIT_CONTAINER", 2 },
+  { "FORM_UNIT_EIR", 3 },
+  { "FORM_UNIT_UNLIMITED", 4 },
+  { "FORM_UNIT_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor cyberport__deals__v1__form_unit__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.FormUnit",
+  "FormUnit",
+  "Cyberport__Deals__V1__FormUnit",
+  "cyberport.deals.v1",
+  5,
+  cyberport__deals__v1__form_unit__enum_values_by_number,
+  5,
+  cyberport__deals__v1__form_unit__enum_values_by_name,
+  1,
+  cyberport__deals__v1__form_unit__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue cyberport__deals__v1__field_type__enum_values_by_number[15] =
+{
+  { "FIELD_TYPE_UNSPECIFIED", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_UNSPECIFIED", 0 },
+  { "FIELD_TYPE_TEXT", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_TEXT", 1 },
+  { "FIELD_TYPE_NUMBER", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_NUMBER", 2 },
+  { "FIELD_TYPE_INTEGER", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_INTEGER", 3 },
+  { "FIELD_TYPE_DATE", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_DATE", 4 },
+  { "FIELD_TYPE_TIME", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_TIME", 5 },
+  { "FIELD_TYPE_CODE", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_CODE", 6 },
+  { "FIELD_TYPE_CONTAINER_NO", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_CONTAINER_NO", 7 },
+  { "FIELD_TYPE_IMO_NUMBER", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_IMO_NUMBER", 8 },
+  { "FIELD_TYPE_UN_LOCODE", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_UN_LOCODE", 9 },
+  { "FIELD_TYPE_HS_CODE", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_HS_CODE", 10 },
+  { "FIELD_TYPE_UN_NUMBER", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_UN_NUMBER", 11 },
+  { "FIELD_TYPE_IMDG_CLASS", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_IMDG_CLASS", 12 },
+  { "FIELD_TYPE_BOOLEAN", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_BOOLEAN", 13 },
+  { "FIELD_TYPE_GROUP", "CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_GROUP", 14 },
+};
+static const ProtobufCIntRange cyberport__deals__v1__field_type__value_ranges[] = {
+{0, 0},{0, 15}
+};
+static const ProtobufCEnumValueIndex cyberport__deals__v1__field_type__enum_values_by_name[15] =
+{
+  { "FIELD_TYPE_BOOLEAN", 13 },
+  { "FIELD_TYPE_CODE", 6 },
+  { "FIELD_TYPE_CONTAINER_NO", 7 },
+  { "FIELD_TYPE_DATE", 4 },
+  { "FIELD_TYPE_GROUP", 14 },
+  { "FIELD_TYPE_HS_CODE", 10 },
+  { "FIELD_TYPE_IMDG_CLASS", 12 },
+  { "FIELD_TYPE_IMO_NUMBER", 8 },
+  { "FIELD_TYPE_INTEGER", 3 },
+  { "FIELD_TYPE_NUMBER", 2 },
+  { "FIELD_TYPE_TEXT", 1 },
+  { "FIELD_TYPE_TIME", 5 },
+  { "FIELD_TYPE_UNSPECIFIED", 0 },
+  { "FIELD_TYPE_UN_LOCODE", 9 },
+  { "FIELD_TYPE_UN_NUMBER", 11 },
+};
+const ProtobufCEnumDescriptor cyberport__deals__v1__field_type__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.FieldType",
+  "FieldType",
+  "Cyberport__Deals__V1__FieldType",
+  "cyberport.deals.v1",
+  15,
+  cyberport__deals__v1__field_type__enum_values_by_number,
+  15,
+  cyberport__deals__v1__field_type__enum_values_by_name,
+  1,
+  cyberport__deals__v1__field_type__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue cyberport__deals__v1__form_permission__enum_values_by_number[4] =
+{
+  { "FORM_PERMISSION_UNSPECIFIED", "CYBERPORT__DEALS__V1__FORM_PERMISSION__FORM_PERMISSION_UNSPECIFIED", 0 },
+  { "FORM_PERMISSION_NONE", "CYBERPORT__DEALS__V1__FORM_PERMISSION__FORM_PERMISSION_NONE", 1 },
+  { "FORM_PERMISSION_READ", "CYBERPORT__DEALS__V1__FORM_PERMISSION__FORM_PERMISSION_READ", 2 },
+  { "FORM_PERMISSION_READ_WRITE", "CYBERPORT__DEALS__V1__FORM_PERMISSION__FORM_PERMISSION_READ_WRITE", 3 },
+};
+static const ProtobufCIntRange cyberport__deals__v1__form_permission__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex cyberport__deals__v1__form_permission__enum_values_by_name[4] =
+{
+  { "FORM_PERMISSION_NONE", 1 },
+  { "FORM_PERMISSION_READ", 2 },
+  { "FORM_PERMISSION_READ_WRITE", 3 },
+  { "FORM_PERMISSION_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor cyberport__deals__v1__form_permission__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.FormPermission",
+  "FormPermission",
+  "Cyberport__Deals__V1__FormPermission",
+  "cyberport.deals.v1",
+  4,
+  cyberport__deals__v1__form_permission__enum_values_by_number,
+  4,
+  cyberport__deals__v1__form_permission__enum_values_by_name,
+  1,
+  cyberport__deals__v1__form_permission__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCMethodDescriptor cyberport__deals__v1__deal_service__method_descriptors[2] =

@@ -16,6 +16,8 @@ PROTOBUF_C__BEGIN_DECLS
 
 
 typedef struct Cyberport__Deals__V1__FormDefinition Cyberport__Deals__V1__FormDefinition;
+typedef struct Cyberport__Deals__V1__FieldDefinition Cyberport__Deals__V1__FieldDefinition;
+typedef struct Cyberport__Deals__V1__DefaultPermission Cyberport__Deals__V1__DefaultPermission;
 typedef struct Cyberport__Deals__V1__ListFormDefinitionsRequest Cyberport__Deals__V1__ListFormDefinitionsRequest;
 typedef struct Cyberport__Deals__V1__ListFormDefinitionsResponse Cyberport__Deals__V1__ListFormDefinitionsResponse;
 typedef struct Cyberport__Deals__V1__GetFormDefinitionRequest Cyberport__Deals__V1__GetFormDefinitionRequest;
@@ -32,6 +34,99 @@ typedef enum _Cyberport__Deals__V1__TradeDirection {
   CYBERPORT__DEALS__V1__TRADE_DIRECTION__IMPORT = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CYBERPORT__DEALS__V1__TRADE_DIRECTION)
 } Cyberport__Deals__V1__TradeDirection;
+/*
+ * How many forms of one kind a deal may hold.
+ */
+typedef enum _Cyberport__Deals__V1__FormUnit {
+  CYBERPORT__DEALS__V1__FORM_UNIT__FORM_UNIT_UNSPECIFIED = 0,
+  /*
+   * One per B/L (one per deal).
+   */
+  CYBERPORT__DEALS__V1__FORM_UNIT__FORM_UNIT_BL = 1,
+  /*
+   * One per container, keyed by the container number.
+   */
+  CYBERPORT__DEALS__V1__FORM_UNIT__FORM_UNIT_CONTAINER = 2,
+  /*
+   * One per equipment interchange receipt (EIR).
+   */
+  CYBERPORT__DEALS__V1__FORM_UNIT__FORM_UNIT_EIR = 3,
+  /*
+   * Unlimited, told apart by a custom id.
+   */
+  CYBERPORT__DEALS__V1__FORM_UNIT__FORM_UNIT_UNLIMITED = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CYBERPORT__DEALS__V1__FORM_UNIT)
+} Cyberport__Deals__V1__FormUnit;
+/*
+ * The type of a form field.
+ */
+typedef enum _Cyberport__Deals__V1__FieldType {
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_UNSPECIFIED = 0,
+  /*
+   * Free text of at most max_length characters.
+   */
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_TEXT = 1,
+  /*
+   * Decimal Number(precision, scale).
+   */
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_NUMBER = 2,
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_INTEGER = 3,
+  /*
+   * yyyy-MM-dd.
+   */
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_DATE = 4,
+  /*
+   * HHMM.
+   */
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_TIME = 5,
+  /*
+   * A code from the code list named in code_list.
+   */
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_CODE = 6,
+  /*
+   * ISO 6346 container number with check digit.
+   */
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_CONTAINER_NO = 7,
+  /*
+   * IMO ship number ("IMO" + 7 digits with check digit).
+   */
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_IMO_NUMBER = 8,
+  /*
+   * UN/LOCODE (country + 3 characters).
+   */
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_UN_LOCODE = 9,
+  /*
+   * HS / statistical item code (6 or 9 digits).
+   */
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_HS_CODE = 10,
+  /*
+   * UN number (4 digits).
+   */
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_UN_NUMBER = 11,
+  /*
+   * IMDG class (1.1–1.6 with compatibility letter, 2.1–2.3, 3, 4.1–4.3, 5.1–5.2, 6.1–6.2, 7, 8, 9).
+   */
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_IMDG_CLASS = 12,
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_BOOLEAN = 13,
+  /*
+   * A repeated group of sub-fields (container rows, cargo lines …), at most max_rows rows (0 = unlimited).
+   */
+  CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_GROUP = 14
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CYBERPORT__DEALS__V1__FIELD_TYPE)
+} Cyberport__Deals__V1__FieldType;
+/*
+ * A business type's default access to a form.
+ */
+typedef enum _Cyberport__Deals__V1__FormPermission {
+  CYBERPORT__DEALS__V1__FORM_PERMISSION__FORM_PERMISSION_UNSPECIFIED = 0,
+  /*
+   * "-": the form is not visible.
+   */
+  CYBERPORT__DEALS__V1__FORM_PERMISSION__FORM_PERMISSION_NONE = 1,
+  CYBERPORT__DEALS__V1__FORM_PERMISSION__FORM_PERMISSION_READ = 2,
+  CYBERPORT__DEALS__V1__FORM_PERMISSION__FORM_PERMISSION_READ_WRITE = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(CYBERPORT__DEALS__V1__FORM_PERMISSION)
+} Cyberport__Deals__V1__FormPermission;
 
 /* --- messages --- */
 
@@ -56,10 +151,98 @@ struct  Cyberport__Deals__V1__FormDefinition
    */
   size_t n_directions;
   Cyberport__Deals__V1__TradeDirection *directions;
+  /*
+   * How many forms of this kind a deal may hold (one per B/L, per container, per EIR, or unlimited).
+   */
+  Cyberport__Deals__V1__FormUnit unit;
+  /*
+   * Sending this form locks the shared fields it owns in every other form (export UL040/UL050/UL150, import UL290).
+   */
+  protobuf_c_boolean edit_lock_trigger;
+  /*
+   * The form's fields, in display order.
+   */
+  size_t n_fields;
+  Cyberport__Deals__V1__FieldDefinition **fields;
+  /*
+   * The default permission of every business type on this form (one entry per business type, by id).
+   */
+  size_t n_default_permissions;
+  Cyberport__Deals__V1__DefaultPermission **default_permissions;
+  /*
+   * Where the field list comes from (a reference section, or the standard content of a trade document).
+   */
+  char *source;
 };
 #define CYBERPORT__DEALS__V1__FORM_DEFINITION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&cyberport__deals__v1__form_definition__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, CYBERPORT__DEALS__V1__FORM_UNIT__FORM_UNIT_UNSPECIFIED, 0, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * One field of a form.
+ */
+struct  Cyberport__Deals__V1__FieldDefinition
+{
+  ProtobufCMessage base;
+  /*
+   * lowerCamel field name, e.g. "vesselName".
+   */
+  char *name;
+  char *label_ja;
+  Cyberport__Deals__V1__FieldType type;
+  /*
+   * TEXT: the maximum length in characters.
+   */
+  int32_t max_length;
+  /*
+   * NUMBER: total digits and digits after the decimal point.
+   */
+  int32_t precision;
+  int32_t scale;
+  /*
+   * CODE: the code list's name (see the catalog's code-lists.json).
+   */
+  char *code_list;
+  protobuf_c_boolean required;
+  /*
+   * The root-document path this field is bound to (shared with every form of the deal), or empty.
+   */
+  char *root_path;
+  /*
+   * GROUP: the sub-fields of one row.
+   */
+  size_t n_fields;
+  Cyberport__Deals__V1__FieldDefinition **fields;
+  /*
+   * GROUP: at most this many rows (0 = unlimited).
+   */
+  int32_t max_rows;
+};
+#define CYBERPORT__DEALS__V1__FIELD_DEFINITION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cyberport__deals__v1__field_definition__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, CYBERPORT__DEALS__V1__FIELD_TYPE__FIELD_TYPE_UNSPECIFIED, 0, 0, 0, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0,NULL, 0 }
+
+
+/*
+ * The default permission of one business type on one form.
+ */
+struct  Cyberport__Deals__V1__DefaultPermission
+{
+  ProtobufCMessage base;
+  /*
+   * The business-type key, e.g. "oceanShipping" (business_types.tsv).
+   */
+  char *business_type;
+  Cyberport__Deals__V1__FormPermission permission;
+  /*
+   * Why: who issues the document, who consumes it.
+   */
+  char *reason;
+};
+#define CYBERPORT__DEALS__V1__DEFAULT_PERMISSION__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cyberport__deals__v1__default_permission__descriptor) \
+    , (char *)protobuf_c_empty_string, CYBERPORT__DEALS__V1__FORM_PERMISSION__FORM_PERMISSION_UNSPECIFIED, (char *)protobuf_c_empty_string }
 
 
 struct  Cyberport__Deals__V1__ListFormDefinitionsRequest
@@ -125,6 +308,44 @@ Cyberport__Deals__V1__FormDefinition *
 void   cyberport__deals__v1__form_definition__free_unpacked
                      (Cyberport__Deals__V1__FormDefinition *message,
                       ProtobufCAllocator *allocator);
+/* Cyberport__Deals__V1__FieldDefinition methods */
+void   cyberport__deals__v1__field_definition__init
+                     (Cyberport__Deals__V1__FieldDefinition         *message);
+size_t cyberport__deals__v1__field_definition__get_packed_size
+                     (const Cyberport__Deals__V1__FieldDefinition   *message);
+size_t cyberport__deals__v1__field_definition__pack
+                     (const Cyberport__Deals__V1__FieldDefinition   *message,
+                      uint8_t             *out);
+size_t cyberport__deals__v1__field_definition__pack_to_buffer
+                     (const Cyberport__Deals__V1__FieldDefinition   *message,
+                      ProtobufCBuffer     *buffer);
+Cyberport__Deals__V1__FieldDefinition *
+       cyberport__deals__v1__field_definition__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cyberport__deals__v1__field_definition__free_unpacked
+                     (Cyberport__Deals__V1__FieldDefinition *message,
+                      ProtobufCAllocator *allocator);
+/* Cyberport__Deals__V1__DefaultPermission methods */
+void   cyberport__deals__v1__default_permission__init
+                     (Cyberport__Deals__V1__DefaultPermission         *message);
+size_t cyberport__deals__v1__default_permission__get_packed_size
+                     (const Cyberport__Deals__V1__DefaultPermission   *message);
+size_t cyberport__deals__v1__default_permission__pack
+                     (const Cyberport__Deals__V1__DefaultPermission   *message,
+                      uint8_t             *out);
+size_t cyberport__deals__v1__default_permission__pack_to_buffer
+                     (const Cyberport__Deals__V1__DefaultPermission   *message,
+                      ProtobufCBuffer     *buffer);
+Cyberport__Deals__V1__DefaultPermission *
+       cyberport__deals__v1__default_permission__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cyberport__deals__v1__default_permission__free_unpacked
+                     (Cyberport__Deals__V1__DefaultPermission *message,
+                      ProtobufCAllocator *allocator);
 /* Cyberport__Deals__V1__ListFormDefinitionsRequest methods */
 void   cyberport__deals__v1__list_form_definitions_request__init
                      (Cyberport__Deals__V1__ListFormDefinitionsRequest         *message);
@@ -187,6 +408,12 @@ void   cyberport__deals__v1__get_form_definition_request__free_unpacked
 typedef void (*Cyberport__Deals__V1__FormDefinition_Closure)
                  (const Cyberport__Deals__V1__FormDefinition *message,
                   void *closure_data);
+typedef void (*Cyberport__Deals__V1__FieldDefinition_Closure)
+                 (const Cyberport__Deals__V1__FieldDefinition *message,
+                  void *closure_data);
+typedef void (*Cyberport__Deals__V1__DefaultPermission_Closure)
+                 (const Cyberport__Deals__V1__DefaultPermission *message,
+                  void *closure_data);
 typedef void (*Cyberport__Deals__V1__ListFormDefinitionsRequest_Closure)
                  (const Cyberport__Deals__V1__ListFormDefinitionsRequest *message,
                   void *closure_data);
@@ -233,7 +460,12 @@ void cyberport__deals__v1__deal_service__get_form_definition(ProtobufCService *s
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    cyberport__deals__v1__trade_direction__descriptor;
+extern const ProtobufCEnumDescriptor    cyberport__deals__v1__form_unit__descriptor;
+extern const ProtobufCEnumDescriptor    cyberport__deals__v1__field_type__descriptor;
+extern const ProtobufCEnumDescriptor    cyberport__deals__v1__form_permission__descriptor;
 extern const ProtobufCMessageDescriptor cyberport__deals__v1__form_definition__descriptor;
+extern const ProtobufCMessageDescriptor cyberport__deals__v1__field_definition__descriptor;
+extern const ProtobufCMessageDescriptor cyberport__deals__v1__default_permission__descriptor;
 extern const ProtobufCMessageDescriptor cyberport__deals__v1__list_form_definitions_request__descriptor;
 extern const ProtobufCMessageDescriptor cyberport__deals__v1__list_form_definitions_response__descriptor;
 extern const ProtobufCMessageDescriptor cyberport__deals__v1__get_form_definition_request__descriptor;
