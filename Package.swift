@@ -124,8 +124,9 @@ let package = Package(
         .executableTarget(
             name: "DealsService",
             dependencies: [
-                "DealsKit", "PortServiceKit", "PortStore",
+                "DealsKit", "PortServiceKit", "PortStore", "PortRPC", "PortAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Services/Deals/Executable", swiftSettings: swiftSettings),
         .executableTarget(
@@ -178,6 +179,15 @@ let package = Package(
             path: "Tools/IdentityBench", swiftSettings: swiftSettings),
 
         // Tests.
+        // Shared by IdentityTests and DealsTests: the storage backends, the in-process Identity harness and the
+        // RPC-error expectations.
+        .target(
+            name: "CyberPortTestSupport",
+            dependencies: [
+                "IdentityKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol", "PortServiceKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/CyberPortTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "PortDescriptorsTests", dependencies: ["PortDescriptors"], path: "Tests/PortDescriptorsTests",
             swiftSettings: swiftSettings),
@@ -197,7 +207,9 @@ let package = Package(
         .testTarget(
             name: "DealsTests",
             dependencies: [
-                "DealsKit", "PortAPI", "PortRPC", "PortProtocol", .product(name: "Logging", package: "swift-log"),
+                "CyberPortTestSupport", "DealsKit", "IdentityKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth",
+                "PortServiceKit",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/DealsTests", swiftSettings: swiftSettings),
         .testTarget(
@@ -209,7 +221,8 @@ let package = Package(
         .testTarget(
             name: "IdentityTests",
             dependencies: [
-                "IdentityKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol", "PortServiceKit",
+                "CyberPortTestSupport", "IdentityKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol",
+                "PortServiceKit",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/IdentityTests", swiftSettings: swiftSettings),

@@ -14,6 +14,9 @@
 #   CYBERPORT_DATA_DIR          data root (default ./data); service data in <root>/<service>, logs in <root>/logs
 #   CYBERPORT_BUILD_PATH        SwiftPM scratch path (default .build)
 #   CYBERPORT_STARTUP_TIMEOUT   seconds each service gets to answer SERVING (default 60)
+#   CYBERPORT_DEALS_SERVICE_CREDENTIAL
+#                               Deals' service credential; default: made once as the operator (Identity starts first)
+#                               and kept in <data root>/deals-service-credential
 #   CYBERPORT_IDENTITY_OPERATOR_EMAIL / _OPERATOR_PASSWORD
 #                               the platform operator account Identity creates on first start (default
 #                               operator@cyberport.localhost with a random password kept in <data root>/operator-password)
@@ -139,8 +142,8 @@ stop_all() {
 trap 'stop_all "SIGINT"' INT
 trap 'stop_all "SIGTERM"' TERM
 
-for service in "${SERVICES[@]}"; do
-  log="$LOG_DIR/$service.log"
+start_service() {
+  local service=$1 log="$LOG_DIR/$1.log"
   [[ -s "$log" ]] && mv -f "$log" "$log.1"   # the previous run's log stays one run
   : > "$log"
   "$BIN/cyberport-$service" --host "$HOST" --port "${PORT[$service]}" --data-dir "$DATA_ROOT/$service" \
@@ -151,11 +154,11 @@ for service in "${SERVICES[@]}"; do
     (trap '' INT; exec tail -n +1 -F "$log" 2>/dev/null) > >(trap '' INT; exec sed -u "s/^/[$service] /") &
     TAIL_PIDS+=($!)
   fi
-done
+}
 
 # --- wait for health -----------------------------------------------------------------------------------------------
-for service in "${SERVICES[@]}"; do
-  address="$DIAL_HOST:${PORT[$service]}"
+wait_healthy() {
+  local service=$1 address="$DIAL_HOST:${PORT[$1]}" deadline code
   deadline=$((SECONDS + STARTUP_TIMEOUT))
   until "$CLI" health --address "$address" --timeout 2s >/dev/null 2>&1; do
     if ! kill -0 "${PID[$service]}" 2>/dev/null; then
@@ -172,7 +175,43 @@ for service in "${SERVICES[@]}"; do
     fi
     sleep 0.2
   done
-done
+}
+
+# Identity first: Deals verifies tokens with its keys and starts only when it is reachable.
+start_service identity
+wait_healthy identity
+
+# Deals' service credential (an API key with service_name "deals" on the platform organization), made once as the
+# operator through the CLI and kept in <data root>/deals-service-credential (0600).
+credential_file="$DATA_ROOT/deals-service-credential"
+if [[ -z "${CYBERPORT_DEALS_SERVICE_CREDENTIAL:-}" && ! -s "$credential_file" ]]; then
+  say "creating the Deals service credential (as the operator)"
+  session_file="$DATA_ROOT/operator-session.json"
+  identity_address="$DIAL_HOST:${PORT[identity]}"
+  CYBERPORT_SESSION_FILE="$session_file" CYBERPORT_PASSWORD="$CYBERPORT_IDENTITY_OPERATOR_PASSWORD" \
+    "$CLI" login --address "$identity_address" --email "$CYBERPORT_IDENTITY_OPERATOR_EMAIL" >/dev/null \
+    || stop_all "operator login failed (is $CYBERPORT_IDENTITY_OPERATOR_EMAIL's password the one Identity was first started with?)" 1
+  platform_org="$(CYBERPORT_SESSION_FILE="$session_file" "$CLI" whoami --address "$identity_address" --json \
+    | sed -n 's/.*"organization" *: *"\([^"]*\)".*/\1/p' | head -n 1)"
+  [[ -n "$platform_org" ]] || stop_all "cannot tell the operator's organization (cyberport whoami --json)" 1
+  response="$(CYBERPORT_SESSION_FILE="$session_file" "$CLI" call --address "$identity_address" \
+    ApiKeyService/CreateApiKey \
+    -d "{\"parent\": \"$platform_org\", \"apiKey\": {\"displayName\": \"Deals service\", \"serviceName\": \"deals\"}}")" \
+    || stop_all "creating the Deals service credential failed" 1
+  key="$(printf '%s' "$response" | sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p' | head -n 1)"
+  [[ -n "$key" ]] || stop_all "the CreateApiKey answer holds no key" 1
+  (umask 077; printf '%s\n' "$key" > "$credential_file")
+  CYBERPORT_SESSION_FILE="$session_file" "$CLI" logout --address "$identity_address" >/dev/null 2>&1 || true
+  rm -f "$session_file"
+fi
+if [[ -z "${CYBERPORT_DEALS_SERVICE_CREDENTIAL:-}" ]]; then
+  CYBERPORT_DEALS_SERVICE_CREDENTIAL="$(cat "$credential_file")"
+fi
+export CYBERPORT_DEALS_SERVICE_CREDENTIAL
+export CYBERPORT_DEALS_IDENTITY_ADDRESS="$DIAL_HOST:${PORT[identity]}"
+
+for service in deals naccs stats; do start_service "$service"; done
+for service in deals naccs stats; do wait_healthy "$service"; done
 
 rel() { [[ "$1" == "$ROOT/"* ]] && printf '%s' "${1#"$ROOT/"}" || printf '%s' "$1"; }
 echo

@@ -1,3 +1,4 @@
+import CyberPortTestSupport
 import Foundation
 import PortAPI
 import PortProtocol

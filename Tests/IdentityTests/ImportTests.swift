@@ -1,3 +1,4 @@
+import CyberPortTestSupport
 import PortAPI
 import PortProtocol
 import PortRPC

@@ -1,3 +1,4 @@
+import CyberPortTestSupport
 import Logging
 import PortAPI
 import PortProtocol

@@ -1,4 +1,5 @@
 @testable import IdentityKit
+import CyberPortTestSupport
 import PortAPI
 import PortCrypto
 import PortServiceKit

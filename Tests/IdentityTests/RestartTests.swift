@@ -1,3 +1,4 @@
+import CyberPortTestSupport
 import IdentityKit
 import PortAuth
 import PortAPI

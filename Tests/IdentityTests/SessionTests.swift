@@ -1,3 +1,4 @@
+import CyberPortTestSupport
 import Foundation
 import IdentityKit
 import PortAPI

@@ -1,5 +1,9 @@
 import ArgumentParser
 import DealsKit
+import Foundation
+import Logging
+import PortAuth
+import PortRPC
 import PortServiceKit
 import PortStore
 
@@ -12,14 +16,60 @@ struct DealsCommand: AsyncParsableCommand {
 
     @OptionGroup var options: CommonOptions
 
+    @Option(
+        name: .customLong("identity-address"),
+        help: "Identity's address host:port[,host:port…] (env CYBERPORT_DEALS_IDENTITY_ADDRESS, then CYBERPORT_IDENTITY_ADDRESS; default 127.0.0.1:50051). Deals starts only when Identity is reachable.")
+    var identityAddress: String?
+
     func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        func env(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let address = identityAddress ?? env("CYBERPORT_DEALS_IDENTITY_ADDRESS") ?? env("CYBERPORT_IDENTITY_ADDRESS")
+            ?? "127.0.0.1:50051"
+        guard !address.isEmpty else { throw ValidationError("--identity-address must not be empty") }
+        // An API key with a service_name, made by an operator (ApiKeyService.CreateApiKey); only AddParticipant needs it.
+        let credential = env("CYBERPORT_DEALS_SERVICE_CREDENTIAL")
         let host = try ServiceHost(settings: options.resolve(service: "deals", defaultPort: 50052))
         // The embedded form catalog is parsed and validated first: a broken catalog is a start-up error.
-        let services = try DealsServer.services()
-        // No tables yet: opening the database at start-up checks its configuration (a missing or unreachable
-        // database is a start-up error) and records the schema version for the migrations to come.
-        let database = try await host.openDatabase(migrations: [])
-        try await host.run(services: services)
+        let catalog = try FormCatalog.load()
+        // The database first (a configuration error there is reported before Identity is tried), then Identity:
+        // Deals starts only when Identity is reachable.
+        let database = try await host.openDatabase(migrations: DealsServer.migrations)
+        let link: IdentityLink
+        do {
+            link = try await IdentityLink.connect(address: address, serviceCredential: credential, logger: host.logger)
+        } catch {
+            await database.close()
+            throw error
+        }
+        if credential == nil {
+            host.logger.warning(
+                "no service credential (CYBERPORT_DEALS_SERVICE_CREDENTIAL): AddParticipant answers FAILED_PRECONDITION")
+        }
+        let directoryClient: RPCClient
+        do {
+            directoryClient = try RPCClient(target: address)
+        } catch {
+            await link.close()
+            await database.close()
+            throw ServiceStartupError("identity address \"\(address)\": \(error)")
+        }
+        let services = DealsServer.services(
+            catalog: catalog,
+            configuration: DealsConfiguration(
+                database: database, authenticator: link.authenticator,
+                directory: IdentityOrganizationDirectory(client: directoryClient, tokens: link.serviceToken),
+                logger: host.logger))
+        do {
+            try await host.run(services: services)
+        } catch {
+            await database.close()
+            await directoryClient.close()
+            await link.close()
+            throw error
+        }
         await database.close()
+        await directoryClient.close()
+        await link.close()
     }
 }

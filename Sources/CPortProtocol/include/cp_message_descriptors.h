@@ -3,10 +3,10 @@
 #ifndef CP_MESSAGE_DESCRIPTORS_H
 #define CP_MESSAGE_DESCRIPTORS_H
 
-#include "cyberport/deals/v1/deals.pb-c.h"
-#include "google/protobuf/timestamp.pb-c.h"
-#include "cyberport/identity/v1/api_keys.pb-c.h"
 #include "google/protobuf/field_mask.pb-c.h"
+#include "google/protobuf/timestamp.pb-c.h"
+#include "cyberport/deals/v1/deals.pb-c.h"
+#include "cyberport/identity/v1/api_keys.pb-c.h"
 #include "cyberport/identity/v1/users.pb-c.h"
 #include "cyberport/identity/v1/auth.pb-c.h"
 #include "cyberport/identity/v1/companies.pb-c.h"
@@ -29,6 +29,16 @@
 #include "google/protobuf/empty.pb-c.h"
 #include "google/protobuf/wrappers.pb-c.h"
 
+/* google/protobuf/field_mask.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__google__protobuf__field_mask(void) {
+    return &google__protobuf__field_mask__descriptor;
+}
+
+/* google/protobuf/timestamp.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__google__protobuf__timestamp(void) {
+    return &google__protobuf__timestamp__descriptor;
+}
+
 /* cyberport/deals/v1/deals.proto */
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__form_definition(void) {
     return &cyberport__deals__v1__form_definition__descriptor;
@@ -48,10 +58,47 @@ static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals_
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__get_form_definition_request(void) {
     return &cyberport__deals__v1__get_form_definition_request__descriptor;
 }
-
-/* google/protobuf/timestamp.proto */
-static inline const ProtobufCMessageDescriptor *cp_descriptor__google__protobuf__timestamp(void) {
-    return &google__protobuf__timestamp__descriptor;
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__deal(void) {
+    return &cyberport__deals__v1__deal__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__form_override(void) {
+    return &cyberport__deals__v1__form_override__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__participant(void) {
+    return &cyberport__deals__v1__participant__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__create_deal_request(void) {
+    return &cyberport__deals__v1__create_deal_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__get_deal_request(void) {
+    return &cyberport__deals__v1__get_deal_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__list_deals_request(void) {
+    return &cyberport__deals__v1__list_deals_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__list_deals_response(void) {
+    return &cyberport__deals__v1__list_deals_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__update_deal_request(void) {
+    return &cyberport__deals__v1__update_deal_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__add_participant_request(void) {
+    return &cyberport__deals__v1__add_participant_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__list_participants_request(void) {
+    return &cyberport__deals__v1__list_participants_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__list_participants_response(void) {
+    return &cyberport__deals__v1__list_participants_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__update_participant_request(void) {
+    return &cyberport__deals__v1__update_participant_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__remove_participant_request(void) {
+    return &cyberport__deals__v1__remove_participant_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__remove_participant_response(void) {
+    return &cyberport__deals__v1__remove_participant_response__descriptor;
 }
 
 /* cyberport/identity/v1/api_keys.proto */
@@ -72,11 +119,6 @@ static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identi
 }
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identity__v1__revoke_api_key_request(void) {
     return &cyberport__identity__v1__revoke_api_key_request__descriptor;
-}
-
-/* google/protobuf/field_mask.proto */
-static inline const ProtobufCMessageDescriptor *cp_descriptor__google__protobuf__field_mask(void) {
-    return &google__protobuf__field_mask__descriptor;
 }
 
 /* cyberport/identity/v1/users.proto */

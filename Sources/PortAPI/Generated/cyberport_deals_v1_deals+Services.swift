@@ -4,7 +4,8 @@
 public import PortProtocol
 public import PortRPC
 
-/// The `cyberport.deals.v1.DealService` service.
+/// Deals and the form catalogue. Deal methods need an access token of a user or API key of an organization; a caller
+/// whose organization does not take part in a deal gets PERMISSION_DENIED for it, whether or not it exists.
 ///
 /// Serve it by implementing ``Cyberport_Deals_V1_DealServiceProvider``;
 /// call it with ``Cyberport_Deals_V1_DealServiceClient``.
@@ -18,6 +19,25 @@ public enum Cyberport_Deals_V1_DealService {
         public static let listFormDefinitions = RPCMethod(service: name, method: "ListFormDefinitions")
         /// One form kind by resource name; NOT_FOUND for an unknown code.
         public static let getFormDefinition = RPCMethod(service: name, method: "GetFormDefinition")
+        /// Creates a deal owned by the caller's organization with owner_business_type (one of its business types, else
+        /// INVALID_ARGUMENT). ALREADY_EXISTS when another deal has the same B/L number.
+        public static let createDeal = RPCMethod(service: name, method: "CreateDeal")
+        /// Participants only.
+        public static let getDeal = RPCMethod(service: name, method: "GetDeal")
+        /// The caller organization's deals, with filters.
+        public static let listDeals = RPCMethod(service: name, method: "ListDeals")
+        /// The owner only; etag required.
+        public static let updateDeal = RPCMethod(service: name, method: "UpdateDeal")
+        /// Any participant adds an organization (found with Identity's SearchOrganizations, or known by name) with one of
+        /// its business types (INVALID_ARGUMENT otherwise; FAILED_PRECONDITION for a disabled organization). An override
+        /// stronger than the default → INVALID_ARGUMENT naming the form. ALREADY_EXISTS when it already takes part.
+        public static let addParticipant = RPCMethod(service: name, method: "AddParticipant")
+        /// Participants only; hidden participants are listed only to the owner, their adder and themselves.
+        public static let listParticipants = RPCMethod(service: name, method: "ListParticipants")
+        /// The owner or the adder; hidden and form_overrides only, overrides may only weaken.
+        public static let updateParticipant = RPCMethod(service: name, method: "UpdateParticipant")
+        /// The owner or the adder; the owner cannot be removed (FAILED_PRECONDITION).
+        public static let removeParticipant = RPCMethod(service: name, method: "RemoveParticipant")
     }
 }
 
@@ -34,6 +54,57 @@ public protocol Cyberport_Deals_V1_DealServiceProvider: RPCService {
         request: Cyberport_Deals_V1_GetFormDefinitionRequest,
         context: ServerContext
     ) async throws -> Cyberport_Deals_V1_FormDefinition
+
+    /// Creates a deal owned by the caller's organization with owner_business_type (one of its business types, else
+    /// INVALID_ARGUMENT). ALREADY_EXISTS when another deal has the same B/L number.
+    func createDeal(
+        request: Cyberport_Deals_V1_CreateDealRequest,
+        context: ServerContext
+    ) async throws -> Cyberport_Deals_V1_Deal
+
+    /// Participants only.
+    func getDeal(
+        request: Cyberport_Deals_V1_GetDealRequest,
+        context: ServerContext
+    ) async throws -> Cyberport_Deals_V1_Deal
+
+    /// The caller organization's deals, with filters.
+    func listDeals(
+        request: Cyberport_Deals_V1_ListDealsRequest,
+        context: ServerContext
+    ) async throws -> Cyberport_Deals_V1_ListDealsResponse
+
+    /// The owner only; etag required.
+    func updateDeal(
+        request: Cyberport_Deals_V1_UpdateDealRequest,
+        context: ServerContext
+    ) async throws -> Cyberport_Deals_V1_Deal
+
+    /// Any participant adds an organization (found with Identity's SearchOrganizations, or known by name) with one of
+    /// its business types (INVALID_ARGUMENT otherwise; FAILED_PRECONDITION for a disabled organization). An override
+    /// stronger than the default → INVALID_ARGUMENT naming the form. ALREADY_EXISTS when it already takes part.
+    func addParticipant(
+        request: Cyberport_Deals_V1_AddParticipantRequest,
+        context: ServerContext
+    ) async throws -> Cyberport_Deals_V1_Participant
+
+    /// Participants only; hidden participants are listed only to the owner, their adder and themselves.
+    func listParticipants(
+        request: Cyberport_Deals_V1_ListParticipantsRequest,
+        context: ServerContext
+    ) async throws -> Cyberport_Deals_V1_ListParticipantsResponse
+
+    /// The owner or the adder; hidden and form_overrides only, overrides may only weaken.
+    func updateParticipant(
+        request: Cyberport_Deals_V1_UpdateParticipantRequest,
+        context: ServerContext
+    ) async throws -> Cyberport_Deals_V1_Participant
+
+    /// The owner or the adder; the owner cannot be removed (FAILED_PRECONDITION).
+    func removeParticipant(
+        request: Cyberport_Deals_V1_RemoveParticipantRequest,
+        context: ServerContext
+    ) async throws -> Cyberport_Deals_V1_RemoveParticipantResponse
 }
 
 extension Cyberport_Deals_V1_DealServiceProvider {
@@ -47,6 +118,14 @@ extension Cyberport_Deals_V1_DealServiceProvider {
                 self.listFormDefinitions(request:context:)
             ),
             .unary(Cyberport_Deals_V1_DealService.Method.getFormDefinition, self.getFormDefinition(request:context:)),
+            .unary(Cyberport_Deals_V1_DealService.Method.createDeal, self.createDeal(request:context:)),
+            .unary(Cyberport_Deals_V1_DealService.Method.getDeal, self.getDeal(request:context:)),
+            .unary(Cyberport_Deals_V1_DealService.Method.listDeals, self.listDeals(request:context:)),
+            .unary(Cyberport_Deals_V1_DealService.Method.updateDeal, self.updateDeal(request:context:)),
+            .unary(Cyberport_Deals_V1_DealService.Method.addParticipant, self.addParticipant(request:context:)),
+            .unary(Cyberport_Deals_V1_DealService.Method.listParticipants, self.listParticipants(request:context:)),
+            .unary(Cyberport_Deals_V1_DealService.Method.updateParticipant, self.updateParticipant(request:context:)),
+            .unary(Cyberport_Deals_V1_DealService.Method.removeParticipant, self.removeParticipant(request:context:)),
         ]
     }
 }
@@ -80,6 +159,113 @@ public struct Cyberport_Deals_V1_DealServiceClient: Sendable {
             Cyberport_Deals_V1_DealService.Method.getFormDefinition,
             request: request,
             responseType: Cyberport_Deals_V1_FormDefinition.self,
+            options: options
+        )
+    }
+
+    /// Creates a deal owned by the caller's organization with owner_business_type (one of its business types, else
+    /// INVALID_ARGUMENT). ALREADY_EXISTS when another deal has the same B/L number.
+    public func createDeal(
+        _ request: Cyberport_Deals_V1_CreateDealRequest,
+        options: CallOptions = CallOptions()
+    ) async throws -> Cyberport_Deals_V1_Deal {
+        try await rpc.unary(
+            Cyberport_Deals_V1_DealService.Method.createDeal,
+            request: request,
+            responseType: Cyberport_Deals_V1_Deal.self,
+            options: options
+        )
+    }
+
+    /// Participants only.
+    public func getDeal(
+        _ request: Cyberport_Deals_V1_GetDealRequest,
+        options: CallOptions = CallOptions()
+    ) async throws -> Cyberport_Deals_V1_Deal {
+        try await rpc.unary(
+            Cyberport_Deals_V1_DealService.Method.getDeal,
+            request: request,
+            responseType: Cyberport_Deals_V1_Deal.self,
+            options: options
+        )
+    }
+
+    /// The caller organization's deals, with filters.
+    public func listDeals(
+        _ request: Cyberport_Deals_V1_ListDealsRequest,
+        options: CallOptions = CallOptions()
+    ) async throws -> Cyberport_Deals_V1_ListDealsResponse {
+        try await rpc.unary(
+            Cyberport_Deals_V1_DealService.Method.listDeals,
+            request: request,
+            responseType: Cyberport_Deals_V1_ListDealsResponse.self,
+            options: options
+        )
+    }
+
+    /// The owner only; etag required.
+    public func updateDeal(
+        _ request: Cyberport_Deals_V1_UpdateDealRequest,
+        options: CallOptions = CallOptions()
+    ) async throws -> Cyberport_Deals_V1_Deal {
+        try await rpc.unary(
+            Cyberport_Deals_V1_DealService.Method.updateDeal,
+            request: request,
+            responseType: Cyberport_Deals_V1_Deal.self,
+            options: options
+        )
+    }
+
+    /// Any participant adds an organization (found with Identity's SearchOrganizations, or known by name) with one of
+    /// its business types (INVALID_ARGUMENT otherwise; FAILED_PRECONDITION for a disabled organization). An override
+    /// stronger than the default → INVALID_ARGUMENT naming the form. ALREADY_EXISTS when it already takes part.
+    public func addParticipant(
+        _ request: Cyberport_Deals_V1_AddParticipantRequest,
+        options: CallOptions = CallOptions()
+    ) async throws -> Cyberport_Deals_V1_Participant {
+        try await rpc.unary(
+            Cyberport_Deals_V1_DealService.Method.addParticipant,
+            request: request,
+            responseType: Cyberport_Deals_V1_Participant.self,
+            options: options
+        )
+    }
+
+    /// Participants only; hidden participants are listed only to the owner, their adder and themselves.
+    public func listParticipants(
+        _ request: Cyberport_Deals_V1_ListParticipantsRequest,
+        options: CallOptions = CallOptions()
+    ) async throws -> Cyberport_Deals_V1_ListParticipantsResponse {
+        try await rpc.unary(
+            Cyberport_Deals_V1_DealService.Method.listParticipants,
+            request: request,
+            responseType: Cyberport_Deals_V1_ListParticipantsResponse.self,
+            options: options
+        )
+    }
+
+    /// The owner or the adder; hidden and form_overrides only, overrides may only weaken.
+    public func updateParticipant(
+        _ request: Cyberport_Deals_V1_UpdateParticipantRequest,
+        options: CallOptions = CallOptions()
+    ) async throws -> Cyberport_Deals_V1_Participant {
+        try await rpc.unary(
+            Cyberport_Deals_V1_DealService.Method.updateParticipant,
+            request: request,
+            responseType: Cyberport_Deals_V1_Participant.self,
+            options: options
+        )
+    }
+
+    /// The owner or the adder; the owner cannot be removed (FAILED_PRECONDITION).
+    public func removeParticipant(
+        _ request: Cyberport_Deals_V1_RemoveParticipantRequest,
+        options: CallOptions = CallOptions()
+    ) async throws -> Cyberport_Deals_V1_RemoveParticipantResponse {
+        try await rpc.unary(
+            Cyberport_Deals_V1_DealService.Method.removeParticipant,
+            request: request,
+            responseType: Cyberport_Deals_V1_RemoveParticipantResponse.self,
             options: options
         )
     }

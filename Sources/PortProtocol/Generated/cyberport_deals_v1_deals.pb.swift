@@ -197,6 +197,35 @@ public struct Cyberport_Deals_V1_FormPermission: ProtoEnum {
     }
 }
 
+/// Full container load or less than container load.
+public struct Cyberport_Deals_V1_LoadType: ProtoEnum {
+    public var rawValue: Int32
+
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// `LOAD_TYPE_UNSPECIFIED` = 0
+    public static let unspecified = Cyberport_Deals_V1_LoadType(rawValue: 0)
+
+    /// `FCL` = 1
+    public static let fcl = Cyberport_Deals_V1_LoadType(rawValue: 1)
+
+    /// `LCL` = 2
+    public static let lcl = Cyberport_Deals_V1_LoadType(rawValue: 2)
+
+    public static var protoEnumName: String { "cyberport.deals.v1.LoadType" }
+
+    public static var knownValues: [Cyberport_Deals_V1_LoadType] { [.unspecified, .fcl, .lcl] }
+
+    public var protoValueName: String? {
+        switch rawValue {
+        case 0: "LOAD_TYPE_UNSPECIFIED"
+        case 1: "FCL"
+        case 2: "LCL"
+        default: nil
+        }
+    }
+}
+
 /// A form kind (帳票種別) of the port-logistics domain.
 public struct Cyberport_Deals_V1_FormDefinition: ProtoMessage {
     /// Resource name: "formDefinitions/{code}".
@@ -365,6 +394,393 @@ public struct Cyberport_Deals_V1_GetFormDefinitionRequest: ProtoMessage {
     public init() {}
 
     public static var protoMessageName: String { "cyberport.deals.v1.GetFormDefinitionRequest" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// A deal (取引): one B/L's shipment, shared by the organizations that take part in it. Resource name
+/// "deals/{deal_number}", e.g. "deals/EXP_20261121_000123".
+public struct Cyberport_Deals_V1_Deal: ProtoMessage {
+    /// Output only.
+    public var name: String = ""
+
+    /// Output only. "EXP_" (export) or "IMP_" (import), the UTC creation date (yyyyMMdd) and a 6-digit sequence of that
+    /// day: "EXP_20261121_000123". Unique.
+    public var dealNumber: String = ""
+
+    /// 1–200 characters.
+    public var displayName: String = ""
+
+    /// The owner's own reference (社内番号), at most 50 characters; optional.
+    public var inHouseNumber: String = ""
+
+    /// Required; immutable.
+    public var direction: Cyberport_Deals_V1_TradeDirection = .init()
+
+    /// FCL or LCL; optional.
+    public var loadType: Cyberport_Deals_V1_LoadType = .init()
+
+    /// A freight forwarder intermediates (フォワーダー介在).
+    public var forwarderIntermediated: Bool = false
+
+    /// Carried on a coastal feeder (内航フィーダー).
+    public var coastalFeeder: Bool = false
+
+    /// The carrier's booking number, at most 35 ASCII characters; optional. Searched together with scac_code.
+    public var bookingNumber: String = ""
+
+    /// The carrier's SCAC (2–4 upper-case letters); optional.
+    public var scacCode: String = ""
+
+    /// The B/L number, at most 35 ASCII characters; optional but unique among deals (one deal per B/L).
+    public var blNumber: String = ""
+
+    /// Output only. "companies/{company}/organizations/{organization}": the creator's organization.
+    public var ownerOrganization: String = ""
+
+    /// The business type the owner takes part as; one of the creator organization's business types. Immutable.
+    public var ownerBusinessType: String = ""
+
+    /// Output only.
+    public var createTime: Google_Protobuf_Timestamp? = nil
+
+    /// Output only.
+    public var updateTime: Google_Protobuf_Timestamp? = nil
+
+    /// Output only; send it back with UpdateDeal.
+    public var etag: String = ""
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.Deal" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// A participant's permission on one form that differs from the default matrix; only weaker than the default.
+public struct Cyberport_Deals_V1_FormOverride: ProtoMessage {
+    /// The form code, e.g. "UL040".
+    public var formCode: String = ""
+    public var permission: Cyberport_Deals_V1_FormPermission = .init()
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.FormOverride" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// An organization taking part in a deal with one business type. Resource name
+/// "deals/{deal_number}/participants/{organization id}". The owner is always a participant.
+public struct Cyberport_Deals_V1_Participant: ProtoMessage {
+    /// Output only.
+    public var name: String = ""
+
+    /// "companies/{company}/organizations/{organization}". Immutable.
+    public var organization: String = ""
+
+    /// One of the organization's business types. Immutable.
+    public var businessType: String = ""
+
+    /// Hidden from the other participants (visible only to the owner, the adder and itself).
+    public var hidden: Bool = false
+
+    /// Output only. The organization that added it (the owner's own organization for the owner).
+    public var addedByOrganization: String = ""
+
+    /// Per-form permissions weaker than the default matrix for business_type; at most one per form.
+    public var formOverrides: [Cyberport_Deals_V1_FormOverride] = []
+
+    /// Output only.
+    public var createTime: Google_Protobuf_Timestamp? = nil
+
+    /// Output only. The deal's owner (it cannot be removed).
+    public var owner: Bool = false
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.Participant" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// The `cyberport.deals.v1.CreateDealRequest` message.
+public struct Cyberport_Deals_V1_CreateDealRequest: ProtoMessage {
+    /// display_name, direction, owner_business_type are required.
+    public var deal: Cyberport_Deals_V1_Deal? = nil
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.CreateDealRequest" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// The `cyberport.deals.v1.GetDealRequest` message.
+public struct Cyberport_Deals_V1_GetDealRequest: ProtoMessage {
+    /// "deals/{deal_number}".
+    public var name: String = ""
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.GetDealRequest" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// The `cyberport.deals.v1.ListDealsRequest` message.
+public struct Cyberport_Deals_V1_ListDealsRequest: ProtoMessage {
+    /// At most this many deals (0 = 50; above 100 = 100).
+    public var pageSize: Int32 = 0
+    public var pageToken: String = ""
+
+    /// Filters, all optional and combined with AND; exact matches.
+    public var direction: Cyberport_Deals_V1_TradeDirection = .init()
+    public var dealNumber: String = ""
+    public var inHouseNumber: String = ""
+    public var blNumber: String = ""
+
+    /// booking_number and scac_code are given together.
+    public var bookingNumber: String = ""
+    public var scacCode: String = ""
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.ListDealsRequest" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// The `cyberport.deals.v1.ListDealsResponse` message.
+public struct Cyberport_Deals_V1_ListDealsResponse: ProtoMessage {
+    /// The caller organization's deals (as owner or participant), oldest first.
+    public var deals: [Cyberport_Deals_V1_Deal] = []
+    public var nextPageToken: String = ""
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.ListDealsResponse" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// The `cyberport.deals.v1.UpdateDealRequest` message.
+public struct Cyberport_Deals_V1_UpdateDealRequest: ProtoMessage {
+    /// deal.name and deal.etag are required (a stale etag → ABORTED).
+    public var deal: Cyberport_Deals_V1_Deal? = nil
+
+    /// Updatable: display_name, in_house_number, load_type, forwarder_intermediated, coastal_feeder, booking_number,
+    /// scac_code, bl_number.
+    public var updateMask: Google_Protobuf_FieldMask? = nil
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.UpdateDealRequest" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// The `cyberport.deals.v1.AddParticipantRequest` message.
+public struct Cyberport_Deals_V1_AddParticipantRequest: ProtoMessage {
+    /// "deals/{deal_number}".
+    public var parent: String = ""
+
+    /// organization and business_type are required; hidden and form_overrides optional.
+    public var participant: Cyberport_Deals_V1_Participant? = nil
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.AddParticipantRequest" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// The `cyberport.deals.v1.ListParticipantsRequest` message.
+public struct Cyberport_Deals_V1_ListParticipantsRequest: ProtoMessage {
+    /// "deals/{deal_number}".
+    public var parent: String = ""
+    public var pageSize: Int32 = 0
+    public var pageToken: String = ""
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.ListParticipantsRequest" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// The `cyberport.deals.v1.ListParticipantsResponse` message.
+public struct Cyberport_Deals_V1_ListParticipantsResponse: ProtoMessage {
+    /// Ordered by organization id.
+    public var participants: [Cyberport_Deals_V1_Participant] = []
+    public var nextPageToken: String = ""
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.ListParticipantsResponse" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// The `cyberport.deals.v1.UpdateParticipantRequest` message.
+public struct Cyberport_Deals_V1_UpdateParticipantRequest: ProtoMessage {
+    /// participant.name is required.
+    public var participant: Cyberport_Deals_V1_Participant? = nil
+
+    /// Updatable: hidden, form_overrides (replaces all overrides).
+    public var updateMask: Google_Protobuf_FieldMask? = nil
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.UpdateParticipantRequest" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// The `cyberport.deals.v1.RemoveParticipantRequest` message.
+public struct Cyberport_Deals_V1_RemoveParticipantRequest: ProtoMessage {
+    /// "deals/{deal_number}/participants/{organization id}".
+    public var name: String = ""
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.RemoveParticipantRequest" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// The `cyberport.deals.v1.RemoveParticipantResponse` message.
+public struct Cyberport_Deals_V1_RemoveParticipantResponse: ProtoMessage {
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.RemoveParticipantResponse" }
 
     public func encode<R>(
         _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
@@ -558,5 +974,373 @@ extension Cyberport_Deals_V1_GetFormDefinitionRequest: CBridgedMessage {
     init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
         self.init()
         self.name = try CLoad.string(cMessage.pointee.name, "name", Self.self)
+    }
+}
+
+extension Cyberport_Deals_V1_Deal: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__Deal
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__deal()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__deal__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.name = CArena.string(self.name)
+        cMessage.pointee.deal_number = CArena.string(self.dealNumber)
+        cMessage.pointee.display_name = CArena.string(self.displayName)
+        cMessage.pointee.in_house_number = CArena.string(self.inHouseNumber)
+        cMessage.pointee.direction = CArena.enumValue(self.direction)
+        cMessage.pointee.load_type = CArena.enumValue(self.loadType)
+        cMessage.pointee.forwarder_intermediated = CArena.bool(self.forwarderIntermediated)
+        cMessage.pointee.coastal_feeder = CArena.bool(self.coastalFeeder)
+        cMessage.pointee.booking_number = CArena.string(self.bookingNumber)
+        cMessage.pointee.scac_code = CArena.string(self.scacCode)
+        cMessage.pointee.bl_number = CArena.string(self.blNumber)
+        cMessage.pointee.owner_organization = CArena.string(self.ownerOrganization)
+        cMessage.pointee.owner_business_type = CArena.string(self.ownerBusinessType)
+        cMessage.pointee.create_time = CArena.optionalMessage(self.createTime)
+        cMessage.pointee.update_time = CArena.optionalMessage(self.updateTime)
+        cMessage.pointee.etag = CArena.string(self.etag)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.name = try CLoad.string(cMessage.pointee.name, "name", Self.self)
+        self.dealNumber = try CLoad.string(cMessage.pointee.deal_number, "deal_number", Self.self)
+        self.displayName = try CLoad.string(cMessage.pointee.display_name, "display_name", Self.self)
+        self.inHouseNumber = try CLoad.string(cMessage.pointee.in_house_number, "in_house_number", Self.self)
+        self.direction = CLoad.enumValue(cMessage.pointee.direction)
+        self.loadType = CLoad.enumValue(cMessage.pointee.load_type)
+        self.forwarderIntermediated = CLoad.bool(cMessage.pointee.forwarder_intermediated)
+        self.coastalFeeder = CLoad.bool(cMessage.pointee.coastal_feeder)
+        self.bookingNumber = try CLoad.string(cMessage.pointee.booking_number, "booking_number", Self.self)
+        self.scacCode = try CLoad.string(cMessage.pointee.scac_code, "scac_code", Self.self)
+        self.blNumber = try CLoad.string(cMessage.pointee.bl_number, "bl_number", Self.self)
+        self.ownerOrganization = try CLoad.string(cMessage.pointee.owner_organization, "owner_organization", Self.self)
+        self.ownerBusinessType =
+            try CLoad.string(cMessage.pointee.owner_business_type, "owner_business_type", Self.self)
+        self.createTime = try CLoad.message(cMessage.pointee.create_time)
+        self.updateTime = try CLoad.message(cMessage.pointee.update_time)
+        self.etag = try CLoad.string(cMessage.pointee.etag, "etag", Self.self)
+    }
+}
+
+extension Cyberport_Deals_V1_FormOverride: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__FormOverride
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__form_override()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__form_override__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.form_code = CArena.string(self.formCode)
+        cMessage.pointee.permission = CArena.enumValue(self.permission)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.formCode = try CLoad.string(cMessage.pointee.form_code, "form_code", Self.self)
+        self.permission = CLoad.enumValue(cMessage.pointee.permission)
+    }
+}
+
+extension Cyberport_Deals_V1_Participant: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__Participant
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__participant()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__participant__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.name = CArena.string(self.name)
+        cMessage.pointee.organization = CArena.string(self.organization)
+        cMessage.pointee.business_type = CArena.string(self.businessType)
+        cMessage.pointee.hidden = CArena.bool(self.hidden)
+        cMessage.pointee.added_by_organization = CArena.string(self.addedByOrganization)
+        (cMessage.pointee.n_form_overrides, cMessage.pointee.form_overrides) = CArena.messages(self.formOverrides)
+        cMessage.pointee.create_time = CArena.optionalMessage(self.createTime)
+        cMessage.pointee.owner = CArena.bool(self.owner)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.name = try CLoad.string(cMessage.pointee.name, "name", Self.self)
+        self.organization = try CLoad.string(cMessage.pointee.organization, "organization", Self.self)
+        self.businessType = try CLoad.string(cMessage.pointee.business_type, "business_type", Self.self)
+        self.hidden = CLoad.bool(cMessage.pointee.hidden)
+        self.addedByOrganization =
+            try CLoad.string(cMessage.pointee.added_by_organization, "added_by_organization", Self.self)
+        self.formOverrides = try CLoad.messages(cMessage.pointee.form_overrides, cMessage.pointee.n_form_overrides)
+        self.createTime = try CLoad.message(cMessage.pointee.create_time)
+        self.owner = CLoad.bool(cMessage.pointee.owner)
+    }
+}
+
+extension Cyberport_Deals_V1_CreateDealRequest: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__CreateDealRequest
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__create_deal_request()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__create_deal_request__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.deal = CArena.optionalMessage(self.deal)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.deal = try CLoad.message(cMessage.pointee.deal)
+    }
+}
+
+extension Cyberport_Deals_V1_GetDealRequest: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__GetDealRequest
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__get_deal_request()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__get_deal_request__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.name = CArena.string(self.name)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.name = try CLoad.string(cMessage.pointee.name, "name", Self.self)
+    }
+}
+
+extension Cyberport_Deals_V1_ListDealsRequest: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__ListDealsRequest
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__list_deals_request()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__list_deals_request__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.page_size = self.pageSize
+        cMessage.pointee.page_token = CArena.string(self.pageToken)
+        cMessage.pointee.direction = CArena.enumValue(self.direction)
+        cMessage.pointee.deal_number = CArena.string(self.dealNumber)
+        cMessage.pointee.in_house_number = CArena.string(self.inHouseNumber)
+        cMessage.pointee.bl_number = CArena.string(self.blNumber)
+        cMessage.pointee.booking_number = CArena.string(self.bookingNumber)
+        cMessage.pointee.scac_code = CArena.string(self.scacCode)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.pageSize = cMessage.pointee.page_size
+        self.pageToken = try CLoad.string(cMessage.pointee.page_token, "page_token", Self.self)
+        self.direction = CLoad.enumValue(cMessage.pointee.direction)
+        self.dealNumber = try CLoad.string(cMessage.pointee.deal_number, "deal_number", Self.self)
+        self.inHouseNumber = try CLoad.string(cMessage.pointee.in_house_number, "in_house_number", Self.self)
+        self.blNumber = try CLoad.string(cMessage.pointee.bl_number, "bl_number", Self.self)
+        self.bookingNumber = try CLoad.string(cMessage.pointee.booking_number, "booking_number", Self.self)
+        self.scacCode = try CLoad.string(cMessage.pointee.scac_code, "scac_code", Self.self)
+    }
+}
+
+extension Cyberport_Deals_V1_ListDealsResponse: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__ListDealsResponse
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__list_deals_response()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__list_deals_response__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        (cMessage.pointee.n_deals, cMessage.pointee.deals) = CArena.messages(self.deals)
+        cMessage.pointee.next_page_token = CArena.string(self.nextPageToken)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.deals = try CLoad.messages(cMessage.pointee.deals, cMessage.pointee.n_deals)
+        self.nextPageToken = try CLoad.string(cMessage.pointee.next_page_token, "next_page_token", Self.self)
+    }
+}
+
+extension Cyberport_Deals_V1_UpdateDealRequest: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__UpdateDealRequest
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__update_deal_request()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__update_deal_request__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.deal = CArena.optionalMessage(self.deal)
+        cMessage.pointee.update_mask = CArena.optionalMessage(self.updateMask)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.deal = try CLoad.message(cMessage.pointee.deal)
+        self.updateMask = try CLoad.message(cMessage.pointee.update_mask)
+    }
+}
+
+extension Cyberport_Deals_V1_AddParticipantRequest: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__AddParticipantRequest
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__add_participant_request()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__add_participant_request__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.parent = CArena.string(self.parent)
+        cMessage.pointee.participant = CArena.optionalMessage(self.participant)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.parent = try CLoad.string(cMessage.pointee.parent, "parent", Self.self)
+        self.participant = try CLoad.message(cMessage.pointee.participant)
+    }
+}
+
+extension Cyberport_Deals_V1_ListParticipantsRequest: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__ListParticipantsRequest
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__list_participants_request()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__list_participants_request__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.parent = CArena.string(self.parent)
+        cMessage.pointee.page_size = self.pageSize
+        cMessage.pointee.page_token = CArena.string(self.pageToken)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.parent = try CLoad.string(cMessage.pointee.parent, "parent", Self.self)
+        self.pageSize = cMessage.pointee.page_size
+        self.pageToken = try CLoad.string(cMessage.pointee.page_token, "page_token", Self.self)
+    }
+}
+
+extension Cyberport_Deals_V1_ListParticipantsResponse: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__ListParticipantsResponse
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__list_participants_response()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__list_participants_response__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        (cMessage.pointee.n_participants, cMessage.pointee.participants) = CArena.messages(self.participants)
+        cMessage.pointee.next_page_token = CArena.string(self.nextPageToken)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.participants = try CLoad.messages(cMessage.pointee.participants, cMessage.pointee.n_participants)
+        self.nextPageToken = try CLoad.string(cMessage.pointee.next_page_token, "next_page_token", Self.self)
+    }
+}
+
+extension Cyberport_Deals_V1_UpdateParticipantRequest: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__UpdateParticipantRequest
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__update_participant_request()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__update_participant_request__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.participant = CArena.optionalMessage(self.participant)
+        cMessage.pointee.update_mask = CArena.optionalMessage(self.updateMask)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.participant = try CLoad.message(cMessage.pointee.participant)
+        self.updateMask = try CLoad.message(cMessage.pointee.update_mask)
+    }
+}
+
+extension Cyberport_Deals_V1_RemoveParticipantRequest: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__RemoveParticipantRequest
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__remove_participant_request()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__remove_participant_request__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.name = CArena.string(self.name)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.name = try CLoad.string(cMessage.pointee.name, "name", Self.self)
+    }
+}
+
+extension Cyberport_Deals_V1_RemoveParticipantResponse: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__RemoveParticipantResponse
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__remove_participant_response()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__remove_participant_response__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
     }
 }

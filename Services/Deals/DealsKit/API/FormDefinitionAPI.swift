@@ -4,7 +4,7 @@ import PortRPC
 import PortServiceKit
 
 /// The form catalogue: the 39 form kinds with their field schemas and default permissions (public: no token needed).
-struct FormDefinitionAPI: Cyberport_Deals_V1_DealServiceProvider {
+struct FormDefinitionAPI: Sendable {
     let forms: ReferenceCatalog<Cyberport_Deals_V1_FormDefinition>
 
     init(catalog: FormCatalog) {
@@ -82,7 +82,7 @@ struct FormDefinitionAPI: Cyberport_Deals_V1_DealServiceProvider {
     }
 
     func listFormDefinitions(
-        request: Cyberport_Deals_V1_ListFormDefinitionsRequest, context: ServerContext
+        request: Cyberport_Deals_V1_ListFormDefinitionsRequest
     ) async throws -> Cyberport_Deals_V1_ListFormDefinitionsResponse {
         let direction = request.direction
         guard [.unspecified, .export, .import].contains(direction) else {
@@ -99,7 +99,7 @@ struct FormDefinitionAPI: Cyberport_Deals_V1_DealServiceProvider {
     }
 
     func getFormDefinition(
-        request: Cyberport_Deals_V1_GetFormDefinitionRequest, context: ServerContext
+        request: Cyberport_Deals_V1_GetFormDefinitionRequest
     ) async throws -> Cyberport_Deals_V1_FormDefinition {
         try forms.get(name: request.name)
     }

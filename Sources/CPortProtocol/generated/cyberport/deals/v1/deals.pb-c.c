@@ -277,6 +277,636 @@ void   cyberport__deals__v1__get_form_definition_request__free_unpacked
   assert(message->base.descriptor == &cyberport__deals__v1__get_form_definition_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cyberport__deals__v1__deal__init
+                     (Cyberport__Deals__V1__Deal         *message)
+{
+  static const Cyberport__Deals__V1__Deal init_value = CYBERPORT__DEALS__V1__DEAL__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__deal__get_packed_size
+                     (const Cyberport__Deals__V1__Deal *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__deal__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__deal__pack
+                     (const Cyberport__Deals__V1__Deal *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__deal__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__deal__pack_to_buffer
+                     (const Cyberport__Deals__V1__Deal *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__deal__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__Deal *
+       cyberport__deals__v1__deal__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__Deal *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__deal__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__deal__free_unpacked
+                     (Cyberport__Deals__V1__Deal *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__deal__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__deals__v1__form_override__init
+                     (Cyberport__Deals__V1__FormOverride         *message)
+{
+  static const Cyberport__Deals__V1__FormOverride init_value = CYBERPORT__DEALS__V1__FORM_OVERRIDE__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__form_override__get_packed_size
+                     (const Cyberport__Deals__V1__FormOverride *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__form_override__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__form_override__pack
+                     (const Cyberport__Deals__V1__FormOverride *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__form_override__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__form_override__pack_to_buffer
+                     (const Cyberport__Deals__V1__FormOverride *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__form_override__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__FormOverride *
+       cyberport__deals__v1__form_override__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__FormOverride *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__form_override__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__form_override__free_unpacked
+                     (Cyberport__Deals__V1__FormOverride *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__form_override__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__deals__v1__participant__init
+                     (Cyberport__Deals__V1__Participant         *message)
+{
+  static const Cyberport__Deals__V1__Participant init_value = CYBERPORT__DEALS__V1__PARTICIPANT__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__participant__get_packed_size
+                     (const Cyberport__Deals__V1__Participant *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__participant__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__participant__pack
+                     (const Cyberport__Deals__V1__Participant *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__participant__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__participant__pack_to_buffer
+                     (const Cyberport__Deals__V1__Participant *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__participant__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__Participant *
+       cyberport__deals__v1__participant__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__Participant *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__participant__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__participant__free_unpacked
+                     (Cyberport__Deals__V1__Participant *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__participant__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__deals__v1__create_deal_request__init
+                     (Cyberport__Deals__V1__CreateDealRequest         *message)
+{
+  static const Cyberport__Deals__V1__CreateDealRequest init_value = CYBERPORT__DEALS__V1__CREATE_DEAL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__create_deal_request__get_packed_size
+                     (const Cyberport__Deals__V1__CreateDealRequest *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__create_deal_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__create_deal_request__pack
+                     (const Cyberport__Deals__V1__CreateDealRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__create_deal_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__create_deal_request__pack_to_buffer
+                     (const Cyberport__Deals__V1__CreateDealRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__create_deal_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__CreateDealRequest *
+       cyberport__deals__v1__create_deal_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__CreateDealRequest *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__create_deal_request__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__create_deal_request__free_unpacked
+                     (Cyberport__Deals__V1__CreateDealRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__create_deal_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__deals__v1__get_deal_request__init
+                     (Cyberport__Deals__V1__GetDealRequest         *message)
+{
+  static const Cyberport__Deals__V1__GetDealRequest init_value = CYBERPORT__DEALS__V1__GET_DEAL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__get_deal_request__get_packed_size
+                     (const Cyberport__Deals__V1__GetDealRequest *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__get_deal_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__get_deal_request__pack
+                     (const Cyberport__Deals__V1__GetDealRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__get_deal_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__get_deal_request__pack_to_buffer
+                     (const Cyberport__Deals__V1__GetDealRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__get_deal_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__GetDealRequest *
+       cyberport__deals__v1__get_deal_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__GetDealRequest *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__get_deal_request__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__get_deal_request__free_unpacked
+                     (Cyberport__Deals__V1__GetDealRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__get_deal_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__deals__v1__list_deals_request__init
+                     (Cyberport__Deals__V1__ListDealsRequest         *message)
+{
+  static const Cyberport__Deals__V1__ListDealsRequest init_value = CYBERPORT__DEALS__V1__LIST_DEALS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__list_deals_request__get_packed_size
+                     (const Cyberport__Deals__V1__ListDealsRequest *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__list_deals_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__list_deals_request__pack
+                     (const Cyberport__Deals__V1__ListDealsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__list_deals_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__list_deals_request__pack_to_buffer
+                     (const Cyberport__Deals__V1__ListDealsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__list_deals_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__ListDealsRequest *
+       cyberport__deals__v1__list_deals_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__ListDealsRequest *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__list_deals_request__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__list_deals_request__free_unpacked
+                     (Cyberport__Deals__V1__ListDealsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__list_deals_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__deals__v1__list_deals_response__init
+                     (Cyberport__Deals__V1__ListDealsResponse         *message)
+{
+  static const Cyberport__Deals__V1__ListDealsResponse init_value = CYBERPORT__DEALS__V1__LIST_DEALS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__list_deals_response__get_packed_size
+                     (const Cyberport__Deals__V1__ListDealsResponse *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__list_deals_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__list_deals_response__pack
+                     (const Cyberport__Deals__V1__ListDealsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__list_deals_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__list_deals_response__pack_to_buffer
+                     (const Cyberport__Deals__V1__ListDealsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__list_deals_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__ListDealsResponse *
+       cyberport__deals__v1__list_deals_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__ListDealsResponse *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__list_deals_response__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__list_deals_response__free_unpacked
+                     (Cyberport__Deals__V1__ListDealsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__list_deals_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__deals__v1__update_deal_request__init
+                     (Cyberport__Deals__V1__UpdateDealRequest         *message)
+{
+  static const Cyberport__Deals__V1__UpdateDealRequest init_value = CYBERPORT__DEALS__V1__UPDATE_DEAL_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__update_deal_request__get_packed_size
+                     (const Cyberport__Deals__V1__UpdateDealRequest *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__update_deal_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__update_deal_request__pack
+                     (const Cyberport__Deals__V1__UpdateDealRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__update_deal_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__update_deal_request__pack_to_buffer
+                     (const Cyberport__Deals__V1__UpdateDealRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__update_deal_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__UpdateDealRequest *
+       cyberport__deals__v1__update_deal_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__UpdateDealRequest *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__update_deal_request__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__update_deal_request__free_unpacked
+                     (Cyberport__Deals__V1__UpdateDealRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__update_deal_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__deals__v1__add_participant_request__init
+                     (Cyberport__Deals__V1__AddParticipantRequest         *message)
+{
+  static const Cyberport__Deals__V1__AddParticipantRequest init_value = CYBERPORT__DEALS__V1__ADD_PARTICIPANT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__add_participant_request__get_packed_size
+                     (const Cyberport__Deals__V1__AddParticipantRequest *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__add_participant_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__add_participant_request__pack
+                     (const Cyberport__Deals__V1__AddParticipantRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__add_participant_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__add_participant_request__pack_to_buffer
+                     (const Cyberport__Deals__V1__AddParticipantRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__add_participant_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__AddParticipantRequest *
+       cyberport__deals__v1__add_participant_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__AddParticipantRequest *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__add_participant_request__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__add_participant_request__free_unpacked
+                     (Cyberport__Deals__V1__AddParticipantRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__add_participant_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__deals__v1__list_participants_request__init
+                     (Cyberport__Deals__V1__ListParticipantsRequest         *message)
+{
+  static const Cyberport__Deals__V1__ListParticipantsRequest init_value = CYBERPORT__DEALS__V1__LIST_PARTICIPANTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__list_participants_request__get_packed_size
+                     (const Cyberport__Deals__V1__ListParticipantsRequest *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__list_participants_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__list_participants_request__pack
+                     (const Cyberport__Deals__V1__ListParticipantsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__list_participants_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__list_participants_request__pack_to_buffer
+                     (const Cyberport__Deals__V1__ListParticipantsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__list_participants_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__ListParticipantsRequest *
+       cyberport__deals__v1__list_participants_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__ListParticipantsRequest *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__list_participants_request__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__list_participants_request__free_unpacked
+                     (Cyberport__Deals__V1__ListParticipantsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__list_participants_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__deals__v1__list_participants_response__init
+                     (Cyberport__Deals__V1__ListParticipantsResponse         *message)
+{
+  static const Cyberport__Deals__V1__ListParticipantsResponse init_value = CYBERPORT__DEALS__V1__LIST_PARTICIPANTS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__list_participants_response__get_packed_size
+                     (const Cyberport__Deals__V1__ListParticipantsResponse *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__list_participants_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__list_participants_response__pack
+                     (const Cyberport__Deals__V1__ListParticipantsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__list_participants_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__list_participants_response__pack_to_buffer
+                     (const Cyberport__Deals__V1__ListParticipantsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__list_participants_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__ListParticipantsResponse *
+       cyberport__deals__v1__list_participants_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__ListParticipantsResponse *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__list_participants_response__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__list_participants_response__free_unpacked
+                     (Cyberport__Deals__V1__ListParticipantsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__list_participants_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__deals__v1__update_participant_request__init
+                     (Cyberport__Deals__V1__UpdateParticipantRequest         *message)
+{
+  static const Cyberport__Deals__V1__UpdateParticipantRequest init_value = CYBERPORT__DEALS__V1__UPDATE_PARTICIPANT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__update_participant_request__get_packed_size
+                     (const Cyberport__Deals__V1__UpdateParticipantRequest *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__update_participant_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__update_participant_request__pack
+                     (const Cyberport__Deals__V1__UpdateParticipantRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__update_participant_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__update_participant_request__pack_to_buffer
+                     (const Cyberport__Deals__V1__UpdateParticipantRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__update_participant_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__UpdateParticipantRequest *
+       cyberport__deals__v1__update_participant_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__UpdateParticipantRequest *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__update_participant_request__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__update_participant_request__free_unpacked
+                     (Cyberport__Deals__V1__UpdateParticipantRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__update_participant_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__deals__v1__remove_participant_request__init
+                     (Cyberport__Deals__V1__RemoveParticipantRequest         *message)
+{
+  static const Cyberport__Deals__V1__RemoveParticipantRequest init_value = CYBERPORT__DEALS__V1__REMOVE_PARTICIPANT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__remove_participant_request__get_packed_size
+                     (const Cyberport__Deals__V1__RemoveParticipantRequest *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__remove_participant_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__remove_participant_request__pack
+                     (const Cyberport__Deals__V1__RemoveParticipantRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__remove_participant_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__remove_participant_request__pack_to_buffer
+                     (const Cyberport__Deals__V1__RemoveParticipantRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__remove_participant_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__RemoveParticipantRequest *
+       cyberport__deals__v1__remove_participant_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__RemoveParticipantRequest *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__remove_participant_request__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__remove_participant_request__free_unpacked
+                     (Cyberport__Deals__V1__RemoveParticipantRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__remove_participant_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__deals__v1__remove_participant_response__init
+                     (Cyberport__Deals__V1__RemoveParticipantResponse         *message)
+{
+  static const Cyberport__Deals__V1__RemoveParticipantResponse init_value = CYBERPORT__DEALS__V1__REMOVE_PARTICIPANT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__remove_participant_response__get_packed_size
+                     (const Cyberport__Deals__V1__RemoveParticipantResponse *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__remove_participant_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__remove_participant_response__pack
+                     (const Cyberport__Deals__V1__RemoveParticipantResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__remove_participant_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__remove_participant_response__pack_to_buffer
+                     (const Cyberport__Deals__V1__RemoveParticipantResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__remove_participant_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__RemoveParticipantResponse *
+       cyberport__deals__v1__remove_participant_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__RemoveParticipantResponse *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__remove_participant_response__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__remove_participant_response__free_unpacked
+                     (Cyberport__Deals__V1__RemoveParticipantResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__remove_participant_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cyberport__deals__v1__form_definition__field_descriptors[10] =
 {
   {
@@ -830,6 +1460,999 @@ const ProtobufCMessageDescriptor cyberport__deals__v1__get_form_definition_reque
   (ProtobufCMessageInit) cyberport__deals__v1__get_form_definition_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor cyberport__deals__v1__deal__field_descriptors[16] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "deal_number",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, deal_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "display_name",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, display_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "in_house_number",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, in_house_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "direction",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, direction),
+    &cyberport__deals__v1__trade_direction__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "load_type",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, load_type),
+    &cyberport__deals__v1__load_type__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "forwarder_intermediated",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, forwarder_intermediated),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "coastal_feeder",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, coastal_feeder),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "booking_number",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, booking_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scac_code",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, scac_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bl_number",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, bl_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "owner_organization",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, owner_organization),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "owner_business_type",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, owner_business_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "create_time",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, create_time),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "update_time",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, update_time),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "etag",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Deal, etag),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__deal__field_indices_by_name[] = {
+  10,   /* field[10] = bl_number */
+  8,   /* field[8] = booking_number */
+  7,   /* field[7] = coastal_feeder */
+  13,   /* field[13] = create_time */
+  1,   /* field[1] = deal_number */
+  4,   /* field[4] = direction */
+  2,   /* field[2] = display_name */
+  15,   /* field[15] = etag */
+  6,   /* field[6] = forwarder_intermediated */
+  3,   /* field[3] = in_house_number */
+  5,   /* field[5] = load_type */
+  0,   /* field[0] = name */
+  12,   /* field[12] = owner_business_type */
+  11,   /* field[11] = owner_organization */
+  9,   /* field[9] = scac_code */
+  14,   /* field[14] = update_time */
+};
+static const ProtobufCIntRange cyberport__deals__v1__deal__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 16 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__deal__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.Deal",
+  "Deal",
+  "Cyberport__Deals__V1__Deal",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__Deal),
+  16,
+  cyberport__deals__v1__deal__field_descriptors,
+  cyberport__deals__v1__deal__field_indices_by_name,
+  1,  cyberport__deals__v1__deal__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__deal__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__deals__v1__form_override__field_descriptors[2] =
+{
+  {
+    "form_code",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FormOverride, form_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "permission",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__FormOverride, permission),
+    &cyberport__deals__v1__form_permission__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__form_override__field_indices_by_name[] = {
+  0,   /* field[0] = form_code */
+  1,   /* field[1] = permission */
+};
+static const ProtobufCIntRange cyberport__deals__v1__form_override__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__form_override__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.FormOverride",
+  "FormOverride",
+  "Cyberport__Deals__V1__FormOverride",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__FormOverride),
+  2,
+  cyberport__deals__v1__form_override__field_descriptors,
+  cyberport__deals__v1__form_override__field_indices_by_name,
+  1,  cyberport__deals__v1__form_override__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__form_override__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__deals__v1__participant__field_descriptors[8] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Participant, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "organization",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Participant, organization),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_type",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Participant, business_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "hidden",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Participant, hidden),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "added_by_organization",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Participant, added_by_organization),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "form_overrides",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cyberport__Deals__V1__Participant, n_form_overrides),
+    offsetof(Cyberport__Deals__V1__Participant, form_overrides),
+    &cyberport__deals__v1__form_override__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "create_time",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Participant, create_time),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "owner",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__Participant, owner),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__participant__field_indices_by_name[] = {
+  4,   /* field[4] = added_by_organization */
+  2,   /* field[2] = business_type */
+  6,   /* field[6] = create_time */
+  5,   /* field[5] = form_overrides */
+  3,   /* field[3] = hidden */
+  0,   /* field[0] = name */
+  1,   /* field[1] = organization */
+  7,   /* field[7] = owner */
+};
+static const ProtobufCIntRange cyberport__deals__v1__participant__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__participant__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.Participant",
+  "Participant",
+  "Cyberport__Deals__V1__Participant",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__Participant),
+  8,
+  cyberport__deals__v1__participant__field_descriptors,
+  cyberport__deals__v1__participant__field_indices_by_name,
+  1,  cyberport__deals__v1__participant__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__participant__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__deals__v1__create_deal_request__field_descriptors[1] =
+{
+  {
+    "deal",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__CreateDealRequest, deal),
+    &cyberport__deals__v1__deal__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__create_deal_request__field_indices_by_name[] = {
+  0,   /* field[0] = deal */
+};
+static const ProtobufCIntRange cyberport__deals__v1__create_deal_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__create_deal_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.CreateDealRequest",
+  "CreateDealRequest",
+  "Cyberport__Deals__V1__CreateDealRequest",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__CreateDealRequest),
+  1,
+  cyberport__deals__v1__create_deal_request__field_descriptors,
+  cyberport__deals__v1__create_deal_request__field_indices_by_name,
+  1,  cyberport__deals__v1__create_deal_request__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__create_deal_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__deals__v1__get_deal_request__field_descriptors[1] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__GetDealRequest, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__get_deal_request__field_indices_by_name[] = {
+  0,   /* field[0] = name */
+};
+static const ProtobufCIntRange cyberport__deals__v1__get_deal_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__get_deal_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.GetDealRequest",
+  "GetDealRequest",
+  "Cyberport__Deals__V1__GetDealRequest",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__GetDealRequest),
+  1,
+  cyberport__deals__v1__get_deal_request__field_descriptors,
+  cyberport__deals__v1__get_deal_request__field_indices_by_name,
+  1,  cyberport__deals__v1__get_deal_request__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__get_deal_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__deals__v1__list_deals_request__field_descriptors[8] =
+{
+  {
+    "page_size",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__ListDealsRequest, page_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_token",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__ListDealsRequest, page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "direction",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__ListDealsRequest, direction),
+    &cyberport__deals__v1__trade_direction__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "deal_number",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__ListDealsRequest, deal_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "in_house_number",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__ListDealsRequest, in_house_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bl_number",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__ListDealsRequest, bl_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "booking_number",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__ListDealsRequest, booking_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scac_code",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__ListDealsRequest, scac_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__list_deals_request__field_indices_by_name[] = {
+  5,   /* field[5] = bl_number */
+  6,   /* field[6] = booking_number */
+  3,   /* field[3] = deal_number */
+  2,   /* field[2] = direction */
+  4,   /* field[4] = in_house_number */
+  0,   /* field[0] = page_size */
+  1,   /* field[1] = page_token */
+  7,   /* field[7] = scac_code */
+};
+static const ProtobufCIntRange cyberport__deals__v1__list_deals_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__list_deals_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.ListDealsRequest",
+  "ListDealsRequest",
+  "Cyberport__Deals__V1__ListDealsRequest",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__ListDealsRequest),
+  8,
+  cyberport__deals__v1__list_deals_request__field_descriptors,
+  cyberport__deals__v1__list_deals_request__field_indices_by_name,
+  1,  cyberport__deals__v1__list_deals_request__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__list_deals_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__deals__v1__list_deals_response__field_descriptors[2] =
+{
+  {
+    "deals",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cyberport__Deals__V1__ListDealsResponse, n_deals),
+    offsetof(Cyberport__Deals__V1__ListDealsResponse, deals),
+    &cyberport__deals__v1__deal__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_page_token",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__ListDealsResponse, next_page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__list_deals_response__field_indices_by_name[] = {
+  0,   /* field[0] = deals */
+  1,   /* field[1] = next_page_token */
+};
+static const ProtobufCIntRange cyberport__deals__v1__list_deals_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__list_deals_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.ListDealsResponse",
+  "ListDealsResponse",
+  "Cyberport__Deals__V1__ListDealsResponse",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__ListDealsResponse),
+  2,
+  cyberport__deals__v1__list_deals_response__field_descriptors,
+  cyberport__deals__v1__list_deals_response__field_indices_by_name,
+  1,  cyberport__deals__v1__list_deals_response__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__list_deals_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__deals__v1__update_deal_request__field_descriptors[2] =
+{
+  {
+    "deal",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__UpdateDealRequest, deal),
+    &cyberport__deals__v1__deal__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "update_mask",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__UpdateDealRequest, update_mask),
+    &google__protobuf__field_mask__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__update_deal_request__field_indices_by_name[] = {
+  0,   /* field[0] = deal */
+  1,   /* field[1] = update_mask */
+};
+static const ProtobufCIntRange cyberport__deals__v1__update_deal_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__update_deal_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.UpdateDealRequest",
+  "UpdateDealRequest",
+  "Cyberport__Deals__V1__UpdateDealRequest",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__UpdateDealRequest),
+  2,
+  cyberport__deals__v1__update_deal_request__field_descriptors,
+  cyberport__deals__v1__update_deal_request__field_indices_by_name,
+  1,  cyberport__deals__v1__update_deal_request__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__update_deal_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__deals__v1__add_participant_request__field_descriptors[2] =
+{
+  {
+    "parent",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__AddParticipantRequest, parent),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "participant",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__AddParticipantRequest, participant),
+    &cyberport__deals__v1__participant__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__add_participant_request__field_indices_by_name[] = {
+  0,   /* field[0] = parent */
+  1,   /* field[1] = participant */
+};
+static const ProtobufCIntRange cyberport__deals__v1__add_participant_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__add_participant_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.AddParticipantRequest",
+  "AddParticipantRequest",
+  "Cyberport__Deals__V1__AddParticipantRequest",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__AddParticipantRequest),
+  2,
+  cyberport__deals__v1__add_participant_request__field_descriptors,
+  cyberport__deals__v1__add_participant_request__field_indices_by_name,
+  1,  cyberport__deals__v1__add_participant_request__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__add_participant_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__deals__v1__list_participants_request__field_descriptors[3] =
+{
+  {
+    "parent",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__ListParticipantsRequest, parent),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_size",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__ListParticipantsRequest, page_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_token",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__ListParticipantsRequest, page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__list_participants_request__field_indices_by_name[] = {
+  1,   /* field[1] = page_size */
+  2,   /* field[2] = page_token */
+  0,   /* field[0] = parent */
+};
+static const ProtobufCIntRange cyberport__deals__v1__list_participants_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__list_participants_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.ListParticipantsRequest",
+  "ListParticipantsRequest",
+  "Cyberport__Deals__V1__ListParticipantsRequest",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__ListParticipantsRequest),
+  3,
+  cyberport__deals__v1__list_participants_request__field_descriptors,
+  cyberport__deals__v1__list_participants_request__field_indices_by_name,
+  1,  cyberport__deals__v1__list_participants_request__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__list_participants_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__deals__v1__list_participants_response__field_descriptors[2] =
+{
+  {
+    "participants",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cyberport__Deals__V1__ListParticipantsResponse, n_participants),
+    offsetof(Cyberport__Deals__V1__ListParticipantsResponse, participants),
+    &cyberport__deals__v1__participant__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_page_token",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__ListParticipantsResponse, next_page_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__list_participants_response__field_indices_by_name[] = {
+  1,   /* field[1] = next_page_token */
+  0,   /* field[0] = participants */
+};
+static const ProtobufCIntRange cyberport__deals__v1__list_participants_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__list_participants_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.ListParticipantsResponse",
+  "ListParticipantsResponse",
+  "Cyberport__Deals__V1__ListParticipantsResponse",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__ListParticipantsResponse),
+  2,
+  cyberport__deals__v1__list_participants_response__field_descriptors,
+  cyberport__deals__v1__list_participants_response__field_indices_by_name,
+  1,  cyberport__deals__v1__list_participants_response__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__list_participants_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__deals__v1__update_participant_request__field_descriptors[2] =
+{
+  {
+    "participant",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__UpdateParticipantRequest, participant),
+    &cyberport__deals__v1__participant__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "update_mask",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__UpdateParticipantRequest, update_mask),
+    &google__protobuf__field_mask__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__update_participant_request__field_indices_by_name[] = {
+  0,   /* field[0] = participant */
+  1,   /* field[1] = update_mask */
+};
+static const ProtobufCIntRange cyberport__deals__v1__update_participant_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__update_participant_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.UpdateParticipantRequest",
+  "UpdateParticipantRequest",
+  "Cyberport__Deals__V1__UpdateParticipantRequest",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__UpdateParticipantRequest),
+  2,
+  cyberport__deals__v1__update_participant_request__field_descriptors,
+  cyberport__deals__v1__update_participant_request__field_indices_by_name,
+  1,  cyberport__deals__v1__update_participant_request__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__update_participant_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__deals__v1__remove_participant_request__field_descriptors[1] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__RemoveParticipantRequest, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__remove_participant_request__field_indices_by_name[] = {
+  0,   /* field[0] = name */
+};
+static const ProtobufCIntRange cyberport__deals__v1__remove_participant_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__remove_participant_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.RemoveParticipantRequest",
+  "RemoveParticipantRequest",
+  "Cyberport__Deals__V1__RemoveParticipantRequest",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__RemoveParticipantRequest),
+  1,
+  cyberport__deals__v1__remove_participant_request__field_descriptors,
+  cyberport__deals__v1__remove_participant_request__field_indices_by_name,
+  1,  cyberport__deals__v1__remove_participant_request__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__remove_participant_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define cyberport__deals__v1__remove_participant_response__field_descriptors NULL
+#define cyberport__deals__v1__remove_participant_response__field_indices_by_name NULL
+#define cyberport__deals__v1__remove_participant_response__number_ranges NULL
+const ProtobufCMessageDescriptor cyberport__deals__v1__remove_participant_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.RemoveParticipantResponse",
+  "RemoveParticipantResponse",
+  "Cyberport__Deals__V1__RemoveParticipantResponse",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__RemoveParticipantResponse),
+  0,
+  cyberport__deals__v1__remove_participant_response__field_descriptors,
+  cyberport__deals__v1__remove_participant_response__field_indices_by_name,
+  0,  cyberport__deals__v1__remove_participant_response__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__remove_participant_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue cyberport__deals__v1__trade_direction__enum_values_by_number[3] =
 {
   { "TRADE_DIRECTION_UNSPECIFIED", "CYBERPORT__DEALS__V1__TRADE_DIRECTION__TRADE_DIRECTION_UNSPECIFIED", 0 },
@@ -980,14 +2603,60 @@ const ProtobufCEnumDescriptor cyberport__deals__v1__form_permission__descriptor 
   cyberport__deals__v1__form_permission__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor cyberport__deals__v1__deal_service__method_descriptors[2] =
+static const ProtobufCEnumValue cyberport__deals__v1__load_type__enum_values_by_number[3] =
+{
+  { "LOAD_TYPE_UNSPECIFIED", "CYBERPORT__DEALS__V1__LOAD_TYPE__LOAD_TYPE_UNSPECIFIED", 0 },
+  { "FCL", "CYBERPORT__DEALS__V1__LOAD_TYPE__FCL", 1 },
+  { "LCL", "CYBERPORT__DEALS__V1__LOAD_TYPE__LCL", 2 },
+};
+static const ProtobufCIntRange cyberport__deals__v1__load_type__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex cyberport__deals__v1__load_type__enum_values_by_name[3] =
+{
+  { "FCL", 1 },
+  { "LCL", 2 },
+  { "LOAD_TYPE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor cyberport__deals__v1__load_type__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.LoadType",
+  "LoadType",
+  "Cyberport__Deals__V1__LoadType",
+  "cyberport.deals.v1",
+  3,
+  cyberport__deals__v1__load_type__enum_values_by_number,
+  3,
+  cyberport__deals__v1__load_type__enum_values_by_name,
+  1,
+  cyberport__deals__v1__load_type__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor cyberport__deals__v1__deal_service__method_descriptors[10] =
 {
   { "ListFormDefinitions", &cyberport__deals__v1__list_form_definitions_request__descriptor, &cyberport__deals__v1__list_form_definitions_response__descriptor },
   { "GetFormDefinition", &cyberport__deals__v1__get_form_definition_request__descriptor, &cyberport__deals__v1__form_definition__descriptor },
+  { "CreateDeal", &cyberport__deals__v1__create_deal_request__descriptor, &cyberport__deals__v1__deal__descriptor },
+  { "GetDeal", &cyberport__deals__v1__get_deal_request__descriptor, &cyberport__deals__v1__deal__descriptor },
+  { "ListDeals", &cyberport__deals__v1__list_deals_request__descriptor, &cyberport__deals__v1__list_deals_response__descriptor },
+  { "UpdateDeal", &cyberport__deals__v1__update_deal_request__descriptor, &cyberport__deals__v1__deal__descriptor },
+  { "AddParticipant", &cyberport__deals__v1__add_participant_request__descriptor, &cyberport__deals__v1__participant__descriptor },
+  { "ListParticipants", &cyberport__deals__v1__list_participants_request__descriptor, &cyberport__deals__v1__list_participants_response__descriptor },
+  { "UpdateParticipant", &cyberport__deals__v1__update_participant_request__descriptor, &cyberport__deals__v1__participant__descriptor },
+  { "RemoveParticipant", &cyberport__deals__v1__remove_participant_request__descriptor, &cyberport__deals__v1__remove_participant_response__descriptor },
 };
 const unsigned cyberport__deals__v1__deal_service__method_indices_by_name[] = {
+  6,        /* AddParticipant */
+  2,        /* CreateDeal */
+  3,        /* GetDeal */
   1,        /* GetFormDefinition */
-  0         /* ListFormDefinitions */
+  4,        /* ListDeals */
+  0,        /* ListFormDefinitions */
+  7,        /* ListParticipants */
+  9,        /* RemoveParticipant */
+  5,        /* UpdateDeal */
+  8         /* UpdateParticipant */
 };
 const ProtobufCServiceDescriptor cyberport__deals__v1__deal_service__descriptor =
 {
@@ -996,7 +2665,7 @@ const ProtobufCServiceDescriptor cyberport__deals__v1__deal_service__descriptor 
   "DealService",
   "Cyberport__Deals__V1__DealService",
   "cyberport.deals.v1",
-  2,
+  10,
   cyberport__deals__v1__deal_service__method_descriptors,
   cyberport__deals__v1__deal_service__method_indices_by_name
 };
@@ -1015,6 +2684,70 @@ void cyberport__deals__v1__deal_service__get_form_definition(ProtobufCService *s
 {
   assert(service->descriptor == &cyberport__deals__v1__deal_service__descriptor);
   service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void cyberport__deals__v1__deal_service__create_deal(ProtobufCService *service,
+                                                     const Cyberport__Deals__V1__CreateDealRequest *input,
+                                                     Cyberport__Deals__V1__Deal_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &cyberport__deals__v1__deal_service__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void cyberport__deals__v1__deal_service__get_deal(ProtobufCService *service,
+                                                  const Cyberport__Deals__V1__GetDealRequest *input,
+                                                  Cyberport__Deals__V1__Deal_Closure closure,
+                                                  void *closure_data)
+{
+  assert(service->descriptor == &cyberport__deals__v1__deal_service__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void cyberport__deals__v1__deal_service__list_deals(ProtobufCService *service,
+                                                    const Cyberport__Deals__V1__ListDealsRequest *input,
+                                                    Cyberport__Deals__V1__ListDealsResponse_Closure closure,
+                                                    void *closure_data)
+{
+  assert(service->descriptor == &cyberport__deals__v1__deal_service__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void cyberport__deals__v1__deal_service__update_deal(ProtobufCService *service,
+                                                     const Cyberport__Deals__V1__UpdateDealRequest *input,
+                                                     Cyberport__Deals__V1__Deal_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &cyberport__deals__v1__deal_service__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void cyberport__deals__v1__deal_service__add_participant(ProtobufCService *service,
+                                                         const Cyberport__Deals__V1__AddParticipantRequest *input,
+                                                         Cyberport__Deals__V1__Participant_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &cyberport__deals__v1__deal_service__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void cyberport__deals__v1__deal_service__list_participants(ProtobufCService *service,
+                                                           const Cyberport__Deals__V1__ListParticipantsRequest *input,
+                                                           Cyberport__Deals__V1__ListParticipantsResponse_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &cyberport__deals__v1__deal_service__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void cyberport__deals__v1__deal_service__update_participant(ProtobufCService *service,
+                                                            const Cyberport__Deals__V1__UpdateParticipantRequest *input,
+                                                            Cyberport__Deals__V1__Participant_Closure closure,
+                                                            void *closure_data)
+{
+  assert(service->descriptor == &cyberport__deals__v1__deal_service__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void cyberport__deals__v1__deal_service__remove_participant(ProtobufCService *service,
+                                                            const Cyberport__Deals__V1__RemoveParticipantRequest *input,
+                                                            Cyberport__Deals__V1__RemoveParticipantResponse_Closure closure,
+                                                            void *closure_data)
+{
+  assert(service->descriptor == &cyberport__deals__v1__deal_service__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void cyberport__deals__v1__deal_service__init (Cyberport__Deals__V1__DealService_Service *service,
                                                Cyberport__Deals__V1__DealService_ServiceDestroy destroy)

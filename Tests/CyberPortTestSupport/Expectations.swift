@@ -3,14 +3,20 @@ import PortRPC
 import Testing
 
 /// The google.rpc details of an error: the ErrorInfo reason and metadata, and the fields BadRequest names.
-struct ErrorDetails: Sendable {
-    var reason: String?
-    var metadata: [String: String] = [:]
-    var fieldViolations: [String] = []
+public struct ErrorDetails: Sendable {
+    public var reason: String?
+    public var metadata: [String: String] = [:]
+    public var fieldViolations: [String] = []
+
+    public init(reason: String? = nil, metadata: [String: String] = [:], fieldViolations: [String] = []) {
+        self.reason = reason
+        self.metadata = metadata
+        self.fieldViolations = fieldViolations
+    }
 }
 
 extension RPCError {
-    var errorDetails: ErrorDetails {
+    public var errorDetails: ErrorDetails {
         var result = ErrorDetails()
         guard let details, let status = try? Google_Rpc_Status(serializedBytes: details) else { return result }
         for any in status.details {
@@ -31,7 +37,7 @@ extension RPCError {
 /// (other codes in the ErrorInfo metadata "field"); with `reason`, the ErrorInfo reason must match. Returns the
 /// error for further checks.
 @discardableResult
-func expectRPCError<T>(
+public func expectRPCError<T>(
     _ code: StatusCode, field: String? = nil, reason: String? = nil, _ comment: Comment? = nil,
     sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T
 ) async -> RPCError? {

@@ -10,29 +10,29 @@ import Testing
 
 /// One Identity service for one test: a fresh database, `IdentityServer` with a bootstrap operator, a real RPC server
 /// on a free loopback port and a real client with the generated service clients.
-final class IdentityHarness: Sendable {
-    static let operatorEmail = "operator@cyberport-open.test"
-    static let operatorPassword = "Op3rator-Console-Pass"
+public final class IdentityHarness: Sendable {
+    public static let operatorEmail = "operator@cyberport-open.test"
+    public static let operatorPassword = "Op3rator-Console-Pass"
     /// The password every administrator registered by ``registerCompany`` gets.
-    static let adminPassword = "Harbour#Gate-2024"
+    public static let adminPassword = "Harbour#Gate-2024"
 
-    let database: TestDatabase
-    let store: Database
-    let identity: IdentityServer
-    let server: RPCServer
-    let client: RPCClient
-    let port: Int
+    public let database: TestDatabase
+    public let store: Database
+    public let identity: IdentityServer
+    public let server: RPCServer
+    public let client: RPCClient
+    public let port: Int
 
-    let companies: Cyberport_Identity_V1_CompanyServiceClient
-    let organizations: Cyberport_Identity_V1_OrganizationServiceClient
-    let users: Cyberport_Identity_V1_UserServiceClient
-    let auth: Cyberport_Identity_V1_AuthServiceClient
-    let apiKeys: Cyberport_Identity_V1_ApiKeyServiceClient
-    let webhooks: Cyberport_Identity_V1_WebhookTargetServiceClient
-    let businessTypes: Cyberport_Identity_V1_IdentityServiceClient
+    public let companies: Cyberport_Identity_V1_CompanyServiceClient
+    public let organizations: Cyberport_Identity_V1_OrganizationServiceClient
+    public let users: Cyberport_Identity_V1_UserServiceClient
+    public let auth: Cyberport_Identity_V1_AuthServiceClient
+    public let apiKeys: Cyberport_Identity_V1_ApiKeyServiceClient
+    public let webhooks: Cyberport_Identity_V1_WebhookTargetServiceClient
+    public let businessTypes: Cyberport_Identity_V1_IdentityServiceClient
 
     /// The configuration tests start from: the cheapest password hashing and a bootstrap operator.
-    static var testConfiguration: IdentityConfiguration {
+    public static var testConfiguration: IdentityConfiguration {
         var configuration = IdentityConfiguration()
         configuration.passwordHashing = .minimumForTests
         configuration.passwordHashThreads = 1
@@ -57,7 +57,7 @@ final class IdentityHarness: Sendable {
     }
 
     /// Opens `database` and starts the service on it.
-    static func start(
+    public static func start(
         on database: TestDatabase, configuration: IdentityConfiguration = testConfiguration,
         logger: Logger = TestLog.quiet
     ) async throws -> IdentityHarness {
@@ -97,7 +97,7 @@ final class IdentityHarness: Sendable {
     }
 
     /// Stops the client, the server and the service and closes the database (the data stays).
-    func stop() async {
+    public func stop() async {
         await client.close()
         await server.shutdown(gracePeriod: .seconds(1))
         await identity.shutdown()
@@ -105,9 +105,11 @@ final class IdentityHarness: Sendable {
     }
 }
 
-/// Runs `body` with a fresh Identity service on `backend`, then stops it and drops its database.
-func withIdentity(
+/// Runs `body` with a fresh Identity service on `backend`, then stops it and drops its database (named after
+/// `prefix`, see ``TestDatabase``).
+public func withIdentity(
     _ backend: TestBackend,
+    prefix: String = "identity",
     configure: (inout IdentityConfiguration) -> Void = { _ in },
     logger: Logger = TestLog.quiet,
     _ body: (IdentityHarness) async throws -> Void
@@ -116,7 +118,7 @@ func withIdentity(
     configure(&configuration)
     await TestConcurrency.limiter.acquire()
     do {
-        try await runIdentity(backend, configuration: configuration, logger: logger, body)
+        try await runIdentity(backend, prefix: prefix, configuration: configuration, logger: logger, body)
         await TestConcurrency.limiter.release()
     } catch {
         await TestConcurrency.limiter.release()
@@ -125,10 +127,10 @@ func withIdentity(
 }
 
 private func runIdentity(
-    _ backend: TestBackend, configuration: IdentityConfiguration, logger: Logger,
+    _ backend: TestBackend, prefix: String, configuration: IdentityConfiguration, logger: Logger,
     _ body: (IdentityHarness) async throws -> Void
 ) async throws {
-    let database = try TestDatabase(backend)
+    let database = try TestDatabase(backend, prefix: prefix)
     let harness: IdentityHarness
     do {
         harness = try await IdentityHarness.start(on: database, configuration: configuration, logger: logger)
@@ -148,17 +150,17 @@ private func runIdentity(
 }
 
 /// Bounds how many Identity services run at once (threads, PostgreSQL connections).
-enum TestConcurrency {
-    static let limiter = AsyncLimiter(4)
+public enum TestConcurrency {
+    public static let limiter = AsyncLimiter(4)
 }
 
-actor AsyncLimiter {
+public actor AsyncLimiter {
     private var available: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    init(_ slots: Int) { available = slots }
+    public init(_ slots: Int) { available = slots }
 
-    func acquire() async {
+    public func acquire() async {
         if available > 0 {
             available -= 1
             return
@@ -166,7 +168,7 @@ actor AsyncLimiter {
         await withCheckedContinuation { waiters.append($0) }
     }
 
-    func release() {
+    public func release() {
         if waiters.isEmpty {
             available += 1
         } else {
@@ -178,52 +180,77 @@ actor AsyncLimiter {
 // MARK: - Accounts and tokens
 
 /// A company registered through ``IdentityHarness/registerCompany``.
-struct RegisteredCompany: Sendable {
+public struct RegisteredCompany: Sendable {
     /// "companies/{id}".
-    var name: String
+    public var name: String
     /// Its first organization.
-    var organization: String
+    public var organization: String
     /// Its first administrator ("companies/{c}/users/{u}").
-    var administrator: String
-    var adminEmail: String
-    var adminPassword: String
-    var corporateNumber: String
-    var company: Cyberport_Identity_V1_Company
+    public var administrator: String
+    public var adminEmail: String
+    public var adminPassword: String
+    public var corporateNumber: String
+    public var company: Cyberport_Identity_V1_Company
 
-    var id: String { String(name.dropFirst("companies/".count)) }
+    public init(
+        name: String, organization: String, administrator: String, adminEmail: String, adminPassword: String,
+        corporateNumber: String, company: Cyberport_Identity_V1_Company
+    ) {
+        self.name = name
+        self.organization = organization
+        self.administrator = administrator
+        self.adminEmail = adminEmail
+        self.adminPassword = adminPassword
+        self.corporateNumber = corporateNumber
+        self.company = company
+    }
+
+    public var id: String { String(name.dropFirst("companies/".count)) }
 }
 
 /// An approved company with its administrator logged in.
-struct ActiveCompany: Sendable {
-    var registered: RegisteredCompany
-    var adminToken: String
-    var admin: CallOptions
+public struct ActiveCompany: Sendable {
+    public var registered: RegisteredCompany
+    public var adminToken: String
+    public var admin: CallOptions
 
-    var name: String { registered.name }
-    var organization: String { registered.organization }
-    var administrator: String { registered.administrator }
+    public init(registered: RegisteredCompany, adminToken: String, admin: CallOptions) {
+        self.registered = registered
+        self.adminToken = adminToken
+        self.admin = admin
+    }
+
+    public var name: String { registered.name }
+    public var organization: String { registered.organization }
+    public var administrator: String { registered.administrator }
 }
 
 /// A user created through ``IdentityHarness/createUser``.
-struct CreatedUser: Sendable {
-    var user: Cyberport_Identity_V1_User
-    var email: String
-    var password: String
-    var name: String { user.name }
+public struct CreatedUser: Sendable {
+    public var user: Cyberport_Identity_V1_User
+    public var email: String
+    public var password: String
+    public var name: String { user.name }
+
+    public init(user: Cyberport_Identity_V1_User, email: String, password: String) {
+        self.user = user
+        self.email = email
+        self.password = password
+    }
 }
 
 extension IdentityHarness {
     /// Call options carrying `authorization: Bearer <token>`.
-    func options(_ token: String) -> CallOptions {
+    public func options(_ token: String) -> CallOptions {
         var metadata = Metadata()
         metadata.add("authorization", "Bearer \(token)")
         return CallOptions(timeout: .seconds(30), metadata: metadata)
     }
 
     /// Call options without credentials.
-    var anonymous: CallOptions { CallOptions(timeout: .seconds(30)) }
+    public var anonymous: CallOptions { CallOptions(timeout: .seconds(30)) }
 
-    func loginResponse(_ email: String, _ password: String) async throws -> Cyberport_Identity_V1_LoginResponse {
+    public func loginResponse(_ email: String, _ password: String) async throws -> Cyberport_Identity_V1_LoginResponse {
         var request = Cyberport_Identity_V1_LoginRequest()
         request.email = email
         request.password = password
@@ -231,38 +258,38 @@ extension IdentityHarness {
     }
 
     /// Logs in and returns the session's tokens.
-    func grant(_ email: String, _ password: String) async throws -> Cyberport_Identity_V1_TokenGrant {
+    public func grant(_ email: String, _ password: String) async throws -> Cyberport_Identity_V1_TokenGrant {
         let response = try await loginResponse(email, password)
         return try #require(response.grant)
     }
 
     /// Logs in and returns the access token.
-    func login(_ email: String, _ password: String) async throws -> String {
+    public func login(_ email: String, _ password: String) async throws -> String {
         try await grant(email, password).accessToken
     }
 
-    func refresh(_ refreshToken: String) async throws -> Cyberport_Identity_V1_TokenGrant {
+    public func refresh(_ refreshToken: String) async throws -> Cyberport_Identity_V1_TokenGrant {
         var request = Cyberport_Identity_V1_RefreshRequest()
         request.refreshToken = refreshToken
         return try await auth.refresh(request, options: anonymous)
     }
 
-    func operatorToken() async throws -> String {
+    public func operatorToken() async throws -> String {
         try await login(Self.operatorEmail, Self.operatorPassword)
     }
 
-    func operatorOptions() async throws -> CallOptions {
+    public func operatorOptions() async throws -> CallOptions {
         options(try await operatorToken())
     }
 
-    func caller(_ options: CallOptions) async throws -> Cyberport_Identity_V1_Caller {
+    public func caller(_ options: CallOptions) async throws -> Cyberport_Identity_V1_Caller {
         try await auth.getCaller(Cyberport_Identity_V1_GetCallerRequest(), options: options)
     }
 
     // MARK: Companies
 
     /// A valid registration request for a company applying for `businessTypes`.
-    static func registration(
+    public static func registration(
         businessTypes: [String], legalNameJa: String = "日本港湾物流株式会社", legalNameEn: String = "Nippon Port Logistics Co., Ltd.",
         corporateNumber: String = CorporateNumber.generate(), adminEmail: String = uniqueEmail("admin"),
         adminPassword: String = IdentityHarness.adminPassword, vgmNotificationNumber: String = "", vgmRegistrationNumber: String = "",
@@ -302,7 +329,7 @@ extension IdentityHarness {
     }
 
     /// Registers a company (pending) with `request` or a generated valid one.
-    func register(_ request: Cyberport_Identity_V1_RegisterCompanyRequest) async throws -> RegisteredCompany {
+    public func register(_ request: Cyberport_Identity_V1_RegisterCompanyRequest) async throws -> RegisteredCompany {
         let response = try await companies.registerCompany(request, options: anonymous)
         let company = try #require(response.company)
         return RegisteredCompany(
@@ -311,7 +338,7 @@ extension IdentityHarness {
             corporateNumber: company.corporateNumber, company: company)
     }
 
-    func registerCompany(
+    public func registerCompany(
         businessTypes: [String], legalNameJa: String = "日本港湾物流株式会社", legalNameEn: String = "Nippon Port Logistics Co., Ltd.",
         vgmNotificationNumber: String = "", vgmRegistrationNumber: String = "", organizationDisplayName: String = ""
     ) async throws -> RegisteredCompany {
@@ -323,7 +350,7 @@ extension IdentityHarness {
 
     /// Approves the company as the operator: all pending business types, or only `only` (the rest are rejected).
     @discardableResult
-    func approve(_ company: RegisteredCompany, only: [String] = []) async throws -> Cyberport_Identity_V1_Company {
+    public func approve(_ company: RegisteredCompany, only: [String] = []) async throws -> Cyberport_Identity_V1_Company {
         var request = Cyberport_Identity_V1_ApproveCompanyRequest()
         request.name = company.name
         request.businessTypes = only
@@ -331,7 +358,7 @@ extension IdentityHarness {
     }
 
     /// Registers, approves and logs in the administrator of a company.
-    func activeCompany(
+    public func activeCompany(
         businessTypes: [String] = ["forwarder", "customsBroker"], legalNameJa: String = "日本港湾物流株式会社",
         legalNameEn: String = "Nippon Port Logistics Co., Ltd.", vgmNotificationNumber: String = ""
     ) async throws -> ActiveCompany {
@@ -346,7 +373,7 @@ extension IdentityHarness {
     // MARK: Users and organizations
 
     /// Creates an active user with a password (`organization` defaults to the company's first one).
-    func createUser(
+    public func createUser(
         in company: ActiveCompany, organization: String? = nil, role: Cyberport_Identity_V1_UserRole = .user,
         email: String = uniqueEmail("user"), password: String = "Container-Yard-77", as options: CallOptions? = nil
     ) async throws -> CreatedUser {
@@ -364,7 +391,7 @@ extension IdentityHarness {
     }
 
     /// Invites a user (no password) and returns the response with the invitation token.
-    func inviteUser(
+    public func inviteUser(
         in company: ActiveCompany, email: String = uniqueEmail("invitee"), role: Cyberport_Identity_V1_UserRole = .user
     ) async throws -> Cyberport_Identity_V1_CreateUserResponse {
         var request = Cyberport_Identity_V1_CreateUserRequest()
@@ -378,7 +405,7 @@ extension IdentityHarness {
         return try await users.createUser(request, options: company.admin)
     }
 
-    func createOrganization(
+    public func createOrganization(
         in company: ActiveCompany, displayName: String, businessTypes: [String] = [], searchable: Bool = false,
         as options: CallOptions? = nil
     ) async throws -> Cyberport_Identity_V1_Organization {
@@ -392,14 +419,14 @@ extension IdentityHarness {
         return try await organizations.createOrganization(request, options: options ?? company.admin)
     }
 
-    func getOrganization(_ name: String, _ options: CallOptions) async throws -> Cyberport_Identity_V1_Organization {
+    public func getOrganization(_ name: String, _ options: CallOptions) async throws -> Cyberport_Identity_V1_Organization {
         var request = Cyberport_Identity_V1_GetOrganizationRequest()
         request.name = name
         return try await organizations.getOrganization(request, options: options)
     }
 
     /// Every user of the company (all pages).
-    func allUsers(of company: String, _ options: CallOptions) async throws -> [Cyberport_Identity_V1_User] {
+    public func allUsers(of company: String, _ options: CallOptions) async throws -> [Cyberport_Identity_V1_User] {
         var result: [Cyberport_Identity_V1_User] = []
         var token = ""
         repeat {
@@ -418,21 +445,21 @@ extension IdentityHarness {
 // MARK: - Test data
 
 /// An update mask of `paths`.
-func fieldMask(_ paths: String...) -> Google_Protobuf_FieldMask {
+public func fieldMask(_ paths: String...) -> Google_Protobuf_FieldMask {
     var mask = Google_Protobuf_FieldMask()
     mask.paths = paths
     return mask
 }
 
 /// Unique e-mail addresses for one test run.
-func uniqueEmail(_ local: String) -> String {
+public func uniqueEmail(_ local: String) -> String {
     "\(local)-\(UUID().uuidString.prefix(8).lowercased())@example.co.jp"
 }
 
 /// Corporate numbers (法人番号) with a valid check digit: 13 digits, the first being 9 − (Σ Pn·Qn mod 9) over the 12
 /// base digits counted from the right, Qn = 1 for odd n and 2 for even n.
-enum CorporateNumber {
-    static func checkDigit(base: String) -> Int {
+public enum CorporateNumber {
+    public static func checkDigit(base: String) -> Int {
         precondition(base.count == 12 && base.allSatisfy(\.isASCIIDigit))
         var sum = 0
         for (offset, character) in base.reversed().enumerated() {
@@ -444,32 +471,32 @@ enum CorporateNumber {
     }
 
     /// A random valid corporate number.
-    static func generate() -> String {
+    public static func generate() -> String {
         let base = (0..<12).map { _ in String(Int.random(in: 0...9)) }.joined()
         return "\(checkDigit(base: base))\(base)"
     }
 
     /// `number` with a wrong check digit.
-    static func withWrongCheckDigit(_ number: String) -> String {
+    public static func withWrongCheckDigit(_ number: String) -> String {
         let digit = Int(String(number.first!))!
         return "\((digit + 1) % 10)\(number.dropFirst())"
     }
 }
 
 extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
+    public var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
 // MARK: - JWT inspection
 
-enum JWT {
+public enum JWT {
     /// The decoded JSON header of a compact JWS.
-    static func header(_ token: String) throws -> [String: Any] {
+    public static func header(_ token: String) throws -> [String: Any] {
         let segment = try #require(token.split(separator: ".").first)
         return try json(String(segment))
     }
 
-    static func payload(_ token: String) throws -> [String: Any] {
+    public static func payload(_ token: String) throws -> [String: Any] {
         let segments = token.split(separator: ".")
         try #require(segments.count == 3)
         return try json(String(segments[1]))

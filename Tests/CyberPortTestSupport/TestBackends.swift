@@ -3,41 +3,42 @@ import Logging
 import PortStore
 import Testing
 
-/// The storage backends the Identity suite runs on: SQLite always, PostgreSQL when `CYBERPORT_TEST_POSTGRES_URL` is
+/// The storage backends the Identity and Deals suites run on: SQLite always, PostgreSQL when `CYBERPORT_TEST_POSTGRES_URL` is
 /// set (each test then gets its own fresh, randomly named schema, dropped at the end).
-enum TestBackend: String, Sendable, CaseIterable, CustomTestStringConvertible {
+public enum TestBackend: String, Sendable, CaseIterable, CustomTestStringConvertible {
     case sqlite
     case postgres
 
-    static let postgresURLVariable = "CYBERPORT_TEST_POSTGRES_URL"
+    public static let postgresURLVariable = "CYBERPORT_TEST_POSTGRES_URL"
 
     /// The PostgreSQL connection URL for tests, nil when PostgreSQL tests are off.
-    static var postgresURL: String? {
+    public static var postgresURL: String? {
         guard let url = ProcessInfo.processInfo.environment[postgresURLVariable], !url.isEmpty else { return nil }
         return url
     }
 
     /// The backends to run on in this environment.
-    static var available: [TestBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+    public static var available: [TestBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
 
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 }
 
 /// A fresh database for one test: a temporary SQLite file or a random PostgreSQL schema. `open()` may be called again
-/// after closing (to restart a service on the same data); `destroy()` removes everything.
-struct TestDatabase: Sendable {
-    let backend: TestBackend
-    let configuration: DatabaseConfiguration
+/// after closing (to restart a service on the same data); `destroy()` removes everything. `prefix` names the suite
+/// that owns it: the SQLite directory is "{prefix}-tests-…" and the PostgreSQL schema "{prefix}_test_…".
+public struct TestDatabase: Sendable {
+    public let backend: TestBackend
+    public let configuration: DatabaseConfiguration
     private let directory: String?
     private let schema: String?
 
-    init(_ backend: TestBackend) throws {
+    public init(_ backend: TestBackend, prefix: String = "identity") throws {
         self.backend = backend
         let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         switch backend {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory
-                .appendingPathComponent("identity-tests-\(suffix)", isDirectory: true).path
+                .appendingPathComponent("\(prefix)-tests-\(suffix)", isDirectory: true).path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             self.directory = directory
             self.schema = nil
@@ -46,7 +47,7 @@ struct TestDatabase: Sendable {
             guard let url = TestBackend.postgresURL else {
                 throw TestSetupError("\(TestBackend.postgresURLVariable) is not set")
             }
-            let schema = "identity_test_\(suffix)"
+            let schema = "\(prefix)_test_\(suffix)"
             self.directory = nil
             self.schema = schema
             configuration = .postgres(url: url, schema: schema, poolSize: 4)
@@ -54,13 +55,13 @@ struct TestDatabase: Sendable {
     }
 
     /// Opens (and migrates) the database.
-    func open(migrations: [Migration], logger: Logger = TestLog.quiet) async throws -> Database {
+    public func open(migrations: [Migration], logger: Logger = TestLog.quiet) async throws -> Database {
         try await Database.open(configuration, migrations: migrations, logger: logger)
     }
 
     /// Drops the PostgreSQL schema or deletes the SQLite files (best effort: a failure here must not hide the
     /// test's own result).
-    func destroy() async {
+    public func destroy() async {
         if let directory {
             try? FileManager.default.removeItem(atPath: directory)
         }
@@ -85,14 +86,14 @@ struct TestDatabase: Sendable {
     }
 }
 
-struct TestSetupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct TestSetupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
-enum TestLog {
+public enum TestLog {
     /// A logger that only reports errors (the suite's output stays readable).
-    static var quiet: Logger {
+    public static var quiet: Logger {
         var logger = Logger(label: "identity-tests")
         logger.logLevel = .error
         return logger

@@ -1,0 +1,61 @@
+import Logging
+import PortAuth
+import PortRPC
+import PortServiceKit
+import PortStore
+
+/// Everything the Deals handlers share.
+final class DealsContext: Sendable {
+    let database: Database
+    let catalog: FormCatalog
+    let authenticator: Authenticator
+    let directory: any OrganizationDirectory
+    let logger: Logger
+    let pagination = KeysetPagination()
+
+    init(
+        database: Database, catalog: FormCatalog, authenticator: Authenticator,
+        directory: any OrganizationDirectory, logger: Logger
+    ) {
+        self.database = database
+        self.catalog = catalog
+        self.authenticator = authenticator
+        self.directory = directory
+        self.logger = logger
+    }
+
+    /// The caller; UNAUTHENTICATED without a valid access token, PERMISSION_DENIED outside an organization.
+    func caller(_ context: ServerContext) throws -> DealCaller {
+        try DealCaller(principal: try authenticator.authenticate(context))
+    }
+
+    /// Runs `body` in a write transaction, mapping storage errors to statuses.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        do {
+            return try await database.write(body)
+        } catch let error as StoreError {
+            throw map(error)
+        }
+    }
+
+    /// Runs `body` in a read transaction, mapping storage errors to statuses.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        do {
+            return try await database.read(body)
+        } catch let error as StoreError {
+            throw map(error)
+        }
+    }
+
+    private func map(_ error: StoreError) -> RPCError {
+        switch error {
+        case .uniqueViolation:
+            return APIError.make(.alreadyExists, "a resource with the same unique value already exists", reason: "ALREADY_EXISTS")
+        case .serializationFailure:
+            return APIError.make(.aborted, "the request conflicted with a concurrent change; retry it", reason: "CONFLICT")
+        default:
+            logger.error("storage error", metadata: ["error": "\(error)"])
+            return RPCError(.unavailable, "storage is unavailable; retry later")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import PortStore
+
+/// The Deals service's schema. Portable SQL (TEXT, BIGINT, BOOLEAN) so that SQLite and PostgreSQL hold the same
+/// tables; times are Unix microseconds. Never edit a released migration: add a new one.
+enum DealsMigrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "deals", statements: [
+            """
+            CREATE TABLE deals (
+              deal_number TEXT PRIMARY KEY,
+              sort_key TEXT NOT NULL,
+              direction TEXT NOT NULL,
+              display_name TEXT NOT NULL,
+              in_house_number TEXT NOT NULL,
+              load_type TEXT NOT NULL,
+              forwarder_intermediated BOOLEAN NOT NULL,
+              coastal_feeder BOOLEAN NOT NULL,
+              booking_number TEXT NOT NULL,
+              scac_code TEXT NOT NULL,
+              bl_number TEXT,
+              owner_organization TEXT NOT NULL,
+              owner_organization_id TEXT NOT NULL,
+              owner_business_type TEXT NOT NULL,
+              version BIGINT NOT NULL,
+              created_at BIGINT NOT NULL,
+              updated_at BIGINT NOT NULL
+            )
+            """,
+            // One deal per B/L (NULL = no B/L number yet; NULLs never collide).
+            "CREATE UNIQUE INDEX deals_bl_number ON deals (bl_number)",
+            "CREATE UNIQUE INDEX deals_sort_key ON deals (sort_key)",
+            "CREATE INDEX deals_booking ON deals (booking_number, scac_code)",
+            "CREATE INDEX deals_in_house ON deals (in_house_number)",
+            """
+            CREATE TABLE deal_sequences (
+              day TEXT PRIMARY KEY,
+              last_value BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE participants (
+              deal_number TEXT NOT NULL REFERENCES deals (deal_number),
+              organization_id TEXT NOT NULL,
+              organization TEXT NOT NULL,
+              business_type TEXT NOT NULL,
+              hidden BOOLEAN NOT NULL,
+              is_owner BOOLEAN NOT NULL,
+              added_by_organization_id TEXT NOT NULL,
+              added_by_organization TEXT NOT NULL,
+              created_at BIGINT NOT NULL,
+              PRIMARY KEY (deal_number, organization_id)
+            )
+            """,
+            "CREATE INDEX participants_organization ON participants (organization_id, deal_number)",
+            """
+            CREATE TABLE participant_form_overrides (
+              deal_number TEXT NOT NULL,
+              organization_id TEXT NOT NULL,
+              form_code TEXT NOT NULL,
+              permission TEXT NOT NULL,
+              PRIMARY KEY (deal_number, organization_id, form_code)
+            )
+            """,
+        ])
+    ]
+}
