@@ -34,33 +34,12 @@ final class IdentityContext: Sendable {
 
     /// Runs `body` in a write transaction, mapping storage errors to statuses.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
-        do {
-            return try await database.write(body)
-        } catch let error as StoreError {
-            throw map(error)
-        }
+        try await StorageCalls(database: database, logger: logger).write(body)
     }
 
     /// Runs `body` in a read transaction, mapping storage errors to statuses.
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
-        do {
-            return try await database.read(body)
-        } catch let error as StoreError {
-            throw map(error)
-        }
-    }
-
-    private func map(_ error: StoreError) -> RPCError {
-        switch error {
-        case .uniqueViolation:
-            // Uniqueness is checked before writing; this is a concurrent duplicate.
-            return APIError.make(.alreadyExists, "a resource with the same unique value already exists", reason: "ALREADY_EXISTS")
-        case .serializationFailure:
-            return APIError.make(.aborted, "the request conflicted with a concurrent change; retry it", reason: "CONFLICT")
-        default:
-            logger.error("storage error", metadata: ["error": "\(error)"])
-            return RPCError(.unavailable, "storage is unavailable; retry later")
-        }
+        try await StorageCalls(database: database, logger: logger).read(body)
     }
 
     func shutdown() async {
