@@ -131,15 +131,14 @@ def channel(port: int, **options) -> grpc.Channel:
     return grpc.insecure_channel(f"127.0.0.1:{port}", options=list(opts.items()))
 
 
-def _die_with_parent() -> None:
-    """In the child before exec: SIGKILL it if the test process dies (a pytest crash must not leave servers)."""
-    try:
-        import ctypes  # noqa: PLC0415
+def _die_with_parent_prefix() -> list[str]:
+    """A command prefix that SIGKILLs the server if the test process dies (a pytest crash must not leave servers).
 
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except Exception:  # noqa: BLE001 - best effort; Linux only
-        pass
+    util-linux's setpriv sets PR_SET_PDEATHSIG and execs the server. (A `preexec_fn` calling prctl through ctypes did
+    the same, but Python code between fork and exec can deadlock in a process with threads, such as grpcio's.)
+    """
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "KILL", "--"] if setpriv else []
 
 
 @dataclass
@@ -162,13 +161,12 @@ class ServerProcess:
         workdir.mkdir(parents=True, exist_ok=True)
         self._log_file = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            self.argv,
+            _die_with_parent_prefix() + self.argv,
             cwd=workdir,
             stdin=subprocess.DEVNULL,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=_die_with_parent,
         )
 
     def output(self, limit: int = 8000) -> str:
