@@ -24,10 +24,15 @@ struct CompanyQueries {
     }
 
     func applications(of id: String) throws -> [BusinessTypeApplicationRecord] {
-        try session.query(
+        Self.catalogOrder(try session.query(
             "SELECT business_type, evidence_document, status, applied_at, decided_at FROM company_business_types WHERE company_id = $1",
             [.text(id)]
-        ).map(BusinessTypeApplicationRecord.init(row:)).sorted {
+        ).map(BusinessTypeApplicationRecord.init(row:)))
+    }
+
+    /// Applications in business-type catalogue order.
+    static func catalogOrder(_ applications: [BusinessTypeApplicationRecord]) -> [BusinessTypeApplicationRecord] {
+        applications.sorted {
             (BusinessTypeCatalog.id(of: $0.businessType) ?? 99) < (BusinessTypeCatalog.id(of: $1.businessType) ?? 99)
         }
     }
@@ -41,11 +46,22 @@ struct CompanyQueries {
             binds.append(.text(status))
         }
         sql += " ORDER BY id LIMIT \(limit)"
-        return try session.query(sql, binds).map { row in
-            var company = try CompanyRecord(row: row)
-            company.applications = try applications(of: company.id)
-            return company
+        var companies = try session.query(sql, binds).map(CompanyRecord.init(row:))
+        guard let first = companies.first?.id, let last = companies.last?.id else { return companies }
+        // The page's applications in one query (ids are ordered, so the page is the range first…last).
+        var byCompany: [String: [BusinessTypeApplicationRecord]] = [:]
+        for row in try session.query(
+            """
+            SELECT company_id, business_type, evidence_document, status, applied_at, decided_at
+            FROM company_business_types WHERE company_id >= $1 AND company_id <= $2
+            """, [.text(first), .text(last)])
+        {
+            byCompany[try row.string("company_id"), default: []].append(try BusinessTypeApplicationRecord(row: row))
         }
+        for index in companies.indices {
+            companies[index].applications = Self.catalogOrder(byCompany[companies[index].id] ?? [])
+        }
+        return companies
     }
 
     func insert(_ company: CompanyRecord) throws {
