@@ -119,6 +119,7 @@ let package = Package(
             dependencies: [
                 "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Services/Deals/DealsKit", swiftSettings: swiftSettings),
         .executableTarget(

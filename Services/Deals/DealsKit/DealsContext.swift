@@ -12,6 +12,8 @@ final class DealsContext: Sendable {
     let directory: any OrganizationDirectory
     let logger: Logger
     let pagination = KeysetPagination()
+    /// Wakes WatchDeal streams after a deal changed.
+    let changes = DealChangeNotifier()
 
     init(
         database: Database, catalog: FormCatalog, authenticator: Authenticator,

@@ -6,6 +6,8 @@
 #include "google/protobuf/field_mask.pb-c.h"
 #include "google/protobuf/timestamp.pb-c.h"
 #include "cyberport/deals/v1/deals.pb-c.h"
+#include "cyberport/deals/v1/forms.pb-c.h"
+#include "cyberport/deals/v1/timeline.pb-c.h"
 #include "cyberport/identity/v1/api_keys.pb-c.h"
 #include "cyberport/identity/v1/users.pb-c.h"
 #include "cyberport/identity/v1/auth.pb-c.h"
@@ -99,6 +101,88 @@ static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals_
 }
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__remove_participant_response(void) {
     return &cyberport__deals__v1__remove_participant_response__descriptor;
+}
+
+/* cyberport/deals/v1/forms.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__form_row(void) {
+    return &cyberport__deals__v1__form_row__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__form_rows(void) {
+    return &cyberport__deals__v1__form_rows__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__form_data(void) {
+    return &cyberport__deals__v1__form_data__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__locked_field(void) {
+    return &cyberport__deals__v1__locked_field__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__form(void) {
+    return &cyberport__deals__v1__form__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__create_form_request(void) {
+    return &cyberport__deals__v1__create_form_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__get_form_request(void) {
+    return &cyberport__deals__v1__get_form_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__list_forms_request(void) {
+    return &cyberport__deals__v1__list_forms_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__list_forms_response(void) {
+    return &cyberport__deals__v1__list_forms_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__update_form_request(void) {
+    return &cyberport__deals__v1__update_form_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__send_form_request(void) {
+    return &cyberport__deals__v1__send_form_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__unsend_form_request(void) {
+    return &cyberport__deals__v1__unsend_form_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__delete_form_request(void) {
+    return &cyberport__deals__v1__delete_form_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__delete_form_response(void) {
+    return &cyberport__deals__v1__delete_form_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__read_receipt(void) {
+    return &cyberport__deals__v1__read_receipt__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__mark_form_read_request(void) {
+    return &cyberport__deals__v1__mark_form_read_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__list_read_receipts_request(void) {
+    return &cyberport__deals__v1__list_read_receipts_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__list_read_receipts_response(void) {
+    return &cyberport__deals__v1__list_read_receipts_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__root_value(void) {
+    return &cyberport__deals__v1__root_value__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__root_document(void) {
+    return &cyberport__deals__v1__root_document__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__get_root_document_request(void) {
+    return &cyberport__deals__v1__get_root_document_request__descriptor;
+}
+
+/* cyberport/deals/v1/timeline.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__field_change(void) {
+    return &cyberport__deals__v1__field_change__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__timeline_entry(void) {
+    return &cyberport__deals__v1__timeline_entry__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__list_timeline_entries_request(void) {
+    return &cyberport__deals__v1__list_timeline_entries_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__list_timeline_entries_response(void) {
+    return &cyberport__deals__v1__list_timeline_entries_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__watch_deal_request(void) {
+    return &cyberport__deals__v1__watch_deal_request__descriptor;
 }
 
 /* cyberport/identity/v1/api_keys.proto */

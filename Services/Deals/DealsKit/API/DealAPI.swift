@@ -85,8 +85,10 @@ struct DealAPI: Cyberport_Deals_V1_DealServiceProvider {
                 addedByOrganization: caller.organization, now: now)
             owner.isOwner = true
             try queries.insert(owner)
+            try TimelineQueries.append(session, TimelineRecord(deal: record.dealNumber, kind: .dealCreated, caller: caller), now: now)
             return record
         }
+        context.changes.dealChanged(created.dealNumber)
         context.logger.info("deal created", metadata: ["deal": "deals/\(created.dealNumber)", "owner": "\(caller.organization)"])
         return created.proto
     }
@@ -170,10 +172,11 @@ struct DealAPI: Cyberport_Deals_V1_DealServiceProvider {
         let scac = mask.contains("scac_code") ? try DealInput.scac(input.scacCode, field: "deal.scac_code") : nil
         let bl = mask.contains("bl_number") ? try DealInput.reference(input.blNumber, field: "deal.bl_number") : nil
         let now = WallClock.nowMicros()
-        return try await context.write { session in
+        let updated = try await context.write { session in
             let queries = DealQueries(session: session)
             var (deal, participant) = try Self.participation(queries, deal: name, caller: caller)
             guard participant.isOwner else { throw DealCaller.denied("only the owner of \(name) may change it") }
+            let before = deal
             try ETag.check(input.etag, current: deal.version, resource: name.description)
             if let displayName { deal.displayName = displayName }
             if let inHouse { deal.inHouseNumber = inHouse }
@@ -192,8 +195,13 @@ struct DealAPI: Cyberport_Deals_V1_DealServiceProvider {
             deal.version += 1
             deal.updatedAt = now
             try queries.update(deal)
+            var entry = TimelineRecord(deal: deal.dealNumber, kind: .dealUpdated, caller: caller)
+            entry.changes = DealDiff.changes(from: before, to: deal)
+            try TimelineQueries.append(session, entry, now: now)
             return deal.proto
         }
+        context.changes.dealChanged(name.dealNumber)
+        return updated
     }
 
     // MARK: Participants
@@ -245,8 +253,12 @@ struct DealAPI: Cyberport_Deals_V1_DealServiceProvider {
             participant.hidden = input.hidden
             participant.overrides = overrides
             try queries.insert(participant)
+            try TimelineQueries.append(
+                session, TimelineRecord(deal: dealName.dealNumber, kind: .participantAdded, caller: caller, participant: participant),
+                now: now)
             return participant
         }
+        context.changes.dealChanged(dealName.dealNumber)
         context.logger.info(
             "participant added", metadata: ["deal": "\(dealName)", "organization": "\(organization)", "by": "\(caller.organization)"])
         return added.proto
@@ -283,9 +295,11 @@ struct DealAPI: Cyberport_Deals_V1_DealServiceProvider {
         let name = try ParticipantName(parsing: input.name, field: "participant.name")
         let mask = try UpdateMask(request.updateMask, updatable: ["hidden", "form_overrides"])
         let catalog = context.catalog
-        return try await context.write { session in
+        let now = WallClock.nowMicros()
+        let updated = try await context.write { session in
             let queries = DealQueries(session: session)
             var target = try Self.managed(queries, name: name, caller: caller)
+            let before = target
             if mask.contains("hidden") { target.hidden = input.hidden }
             if mask.contains("form_overrides") {
                 target.overrides = try DealInput.overrides(
@@ -293,8 +307,13 @@ struct DealAPI: Cyberport_Deals_V1_DealServiceProvider {
                     field: "participant.form_overrides")
             }
             try queries.update(target)
+            var entry = TimelineRecord(deal: name.deal.dealNumber, kind: .participantUpdated, caller: caller, participant: target)
+            entry.changes = DealDiff.changes(from: before, to: target)
+            try TimelineQueries.append(session, entry, now: now)
             return target.proto
         }
+        context.changes.dealChanged(name.deal.dealNumber)
+        return updated
     }
 
     func removeParticipant(
@@ -303,6 +322,7 @@ struct DealAPI: Cyberport_Deals_V1_DealServiceProvider {
         let context = try deals()
         let caller = try context.caller(serverContext)
         let name = try ParticipantName(parsing: request.name, field: "name")
+        let now = WallClock.nowMicros()
         try await context.write { session in
             let queries = DealQueries(session: session)
             let target = try Self.managed(queries, name: name, caller: caller)
@@ -310,7 +330,11 @@ struct DealAPI: Cyberport_Deals_V1_DealServiceProvider {
                 throw APIError.make(.failedPrecondition, "the owner of \(name.deal) cannot be removed", reason: "OWNER")
             }
             try queries.delete(target)
+            try TimelineQueries.append(
+                session, TimelineRecord(deal: name.deal.dealNumber, kind: .participantRemoved, caller: caller, participant: target),
+                now: now)
         }
+        context.changes.dealChanged(name.deal.dealNumber)
         context.logger.info("participant removed", metadata: ["participant": "\(name)", "by": "\(caller.organization)"])
         return Cyberport_Deals_V1_RemoveParticipantResponse()
     }

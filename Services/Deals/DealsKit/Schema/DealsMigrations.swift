@@ -61,6 +61,30 @@ enum DealsMigrations {
               PRIMARY KEY (deal_number, organization_id, form_code)
             )
             """,
-        ])
+        ]),
+        Migration(version: 2, name: "timeline", statements: [
+            // One row per change of a deal; seq numbers a deal's entries 1, 2, 3 … in commit order.
+            """
+            CREATE TABLE timeline_entries (
+              deal_number TEXT NOT NULL REFERENCES deals (deal_number),
+              seq BIGINT NOT NULL,
+              kind TEXT NOT NULL,
+              occurred_at BIGINT NOT NULL,
+              actor_organization TEXT NOT NULL,
+              actor_organization_id TEXT NOT NULL,
+              actor TEXT NOT NULL,
+              form_id TEXT NOT NULL,
+              form_code TEXT NOT NULL,
+              participant_organization TEXT NOT NULL,
+              participant_organization_id TEXT NOT NULL,
+              changes TEXT NOT NULL,
+              PRIMARY KEY (deal_number, seq)
+            )
+            """,
+            "CREATE INDEX timeline_entries_form ON timeline_entries (deal_number, form_id, seq)",
+            // The deal's last entry number: bumping it serializes the writers of one deal (PostgreSQL retries the
+            // loser of a race; SQLite has one writer).
+            "ALTER TABLE deals ADD COLUMN last_timeline_seq BIGINT NOT NULL DEFAULT 0",
+        ]),
     ]
 }

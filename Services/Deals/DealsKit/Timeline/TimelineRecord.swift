@@ -1,0 +1,99 @@
+import Foundation
+import PortAuth
+import PortRPC
+import PortStore
+
+/// What happened to a deal (one timeline entry), recorded inside the transaction that made the change.
+struct TimelineRecord: Sendable, Hashable {
+    /// The kinds of change, as stored (the proto enum's names).
+    enum Kind: String, Sendable, CaseIterable {
+        case dealCreated = "DEAL_CREATED"
+        case dealUpdated = "DEAL_UPDATED"
+        case participantAdded = "PARTICIPANT_ADDED"
+        case participantUpdated = "PARTICIPANT_UPDATED"
+        case participantRemoved = "PARTICIPANT_REMOVED"
+        case formCreated = "FORM_CREATED"
+        case formUpdated = "FORM_UPDATED"
+        case formSent = "FORM_SENT"
+        case formUnsent = "FORM_UNSENT"
+        case formDeleted = "FORM_DELETED"
+        case formRead = "FORM_READ"
+    }
+
+    /// One changed field ("vesselName", "containers[2].sealNo"; for deals the proto field name).
+    struct Change: Sendable, Hashable, Codable {
+        var field: String
+        var old: String
+        var new: String
+    }
+
+    var dealNumber: String
+    var kind: Kind
+    /// "companies/{c}/organizations/{o}" and its id.
+    var actorOrganization: String
+    var actorOrganizationID: String
+    /// The principal's subject (user or API key).
+    var actor: String
+    /// The form id ("UL040", "UL090~MSCU1234565") and code, or "" when the entry is not about a form.
+    var formID: String = ""
+    var formCode: String = ""
+    /// The organization concerned by a participant entry, or "".
+    var participantOrganization: String = ""
+    var participantOrganizationID: String = ""
+    var changes: [Change] = []
+    /// Set when read back: the entry's number within its deal, and when it happened (Unix µs).
+    var seq: Int64 = 0
+    var occurredAt: Int64 = 0
+}
+
+/// The timeline table.
+enum TimelineQueries {
+    /// Appends `record` to its deal's timeline, numbering it after the deal's last entry; returns the number.
+    /// Call it inside the write transaction that made the change.
+    @discardableResult
+    static func append(_ session: any SQLSession, _ record: TimelineRecord, now: Int64) throws -> Int64 {
+        guard
+            let row = try session.queryOne(
+                "UPDATE deals SET last_timeline_seq = last_timeline_seq + 1 WHERE deal_number = $1 RETURNING last_timeline_seq",
+                [.text(record.dealNumber)])
+        else { throw RPCError(.notFound, "deals/\(record.dealNumber) does not exist") }
+        let seq = try row.int("last_timeline_seq")
+        let changes = String(decoding: try JSONEncoder().encode(record.changes), as: UTF8.self)
+        try session.execute(
+            """
+            INSERT INTO timeline_entries (deal_number, seq, kind, occurred_at, actor_organization, actor_organization_id,
+              actor, form_id, form_code, participant_organization, participant_organization_id, changes)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            """,
+            [
+                .text(record.dealNumber), .int(seq), .text(record.kind.rawValue), .int(now),
+                .text(record.actorOrganization), .text(record.actorOrganizationID), .text(record.actor),
+                .text(record.formID), .text(record.formCode), .text(record.participantOrganization),
+                .text(record.participantOrganizationID), .text(changes),
+            ])
+        return seq
+    }
+}
+
+extension TimelineRecord {
+    /// An entry about `dealNumber` made by `caller`.
+    init(deal dealNumber: String, kind: Kind, caller: DealCaller) {
+        self.init(
+            dealNumber: dealNumber, kind: kind, actorOrganization: caller.organization,
+            actorOrganizationID: caller.organizationID, actor: caller.principal.subject)
+    }
+
+    /// An entry about a participant of `dealNumber` made by `caller`.
+    init(deal dealNumber: String, kind: Kind, caller: DealCaller, participant: ParticipantRecord) {
+        self.init(deal: dealNumber, kind: kind, caller: caller)
+        participantOrganization = participant.organization
+        participantOrganizationID = participant.organizationID
+    }
+
+    /// An entry about form `formID` (code `formCode`) of `dealNumber` made by `caller`.
+    init(deal dealNumber: String, kind: Kind, caller: DealCaller, formID: String, formCode: String) {
+        self.init(deal: dealNumber, kind: kind, caller: caller)
+        self.formID = formID
+        self.formCode = formCode
+    }
+}
