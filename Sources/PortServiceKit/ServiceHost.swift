@@ -26,8 +26,9 @@ public struct ServiceHost: Sendable {
         try Self.makeDirectory(settings.dataDirectory)
     }
 
-    /// Serves `services` until SIGTERM/SIGINT, then drains within the grace period.
-    public func run(services: [any RPCService]) async throws {
+    /// Serves `services` until SIGTERM/SIGINT, then drains within the grace period. `onDrain` runs when draining
+    /// starts, before the server waits for running calls (end long-lived streams and background work there).
+    public func run(services: [any RPCService], onDrain: @Sendable () async -> Void = {}) async throws {
         // Watch signals before anything starts, so SIGTERM during start-up also ends in a clean exit.
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
         let server = makeServer(services: services)
@@ -41,6 +42,7 @@ public struct ServiceHost: Sendable {
         logger.info("signal received; draining", metadata: ["signal": "\(signal)"])
         health.setAll(.notServing)
         health.close()
+        await onDrain()
         await server.shutdown()
     }
 

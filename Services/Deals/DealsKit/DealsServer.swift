@@ -40,9 +40,26 @@ public enum DealsServer {
 
     /// The gRPC services of Deals over `catalog`.
     public static func services(catalog: FormCatalog, configuration: DealsConfiguration) -> [any RPCService] {
+        DealsInstance(catalog: catalog, configuration: configuration).services
+    }
+}
+
+/// A running Deals: its gRPC services and the work they share (watch streams; later the event delivery).
+public final class DealsInstance: Sendable {
+    /// The gRPC services to serve.
+    public let services: [any RPCService]
+    private let context: DealsContext
+
+    public init(catalog: FormCatalog, configuration: DealsConfiguration) {
         let context = DealsContext(
             database: configuration.database, catalog: catalog, authenticator: configuration.authenticator,
             directory: configuration.directory, logger: configuration.logger)
-        return [DealAPI(forms: FormDefinitionAPI(catalog: catalog), context: context)]
+        self.context = context
+        services = [DealAPI(forms: FormDefinitionAPI(catalog: catalog), context: context), TimelineAPI(context: context)]
+    }
+
+    /// The server is draining: ends the WatchDeal streams (they finish with OK).
+    public func drain() async {
+        context.changes.close()
     }
 }

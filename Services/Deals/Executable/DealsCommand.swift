@@ -54,14 +54,14 @@ struct DealsCommand: AsyncParsableCommand {
             await database.close()
             throw ServiceStartupError("identity address \"\(address)\": \(error)")
         }
-        let services = DealsServer.services(
+        let deals = DealsInstance(
             catalog: catalog,
             configuration: DealsConfiguration(
                 database: database, authenticator: link.authenticator,
                 directory: IdentityOrganizationDirectory(client: directoryClient, tokens: link.serviceToken),
                 logger: host.logger))
         do {
-            try await host.run(services: services)
+            try await host.run(services: deals.services, onDrain: { await deals.drain() })
         } catch {
             await database.close()
             await directoryClient.close()

@@ -19,6 +19,7 @@ final class DealsHarness: Sendable {
     let server: RPCServer
     let client: RPCClient
     let deals: Cyberport_Deals_V1_DealServiceClient
+    let timeline: Cyberport_Deals_V1_TimelineServiceClient
 
     private init(identity: IdentityHarness, database: TestDatabase, store: Database, server: RPCServer, client: RPCClient) {
         self.identity = identity
@@ -27,6 +28,7 @@ final class DealsHarness: Sendable {
         self.server = server
         self.client = client
         deals = Cyberport_Deals_V1_DealServiceClient(client)
+        timeline = Cyberport_Deals_V1_TimelineServiceClient(client)
     }
 
     /// Makes a service credential for "deals" as the operator (on the operator's platform organization).

@@ -329,10 +329,11 @@ struct DealAPI: Cyberport_Deals_V1_DealServiceProvider {
             guard !target.isOwner else {
                 throw APIError.make(.failedPrecondition, "the owner of \(name.deal) cannot be removed", reason: "OWNER")
             }
-            try queries.delete(target)
+            // Recorded first: the entry's audience depends on the participant row (hidden or not).
             try TimelineQueries.append(
                 session, TimelineRecord(deal: name.deal.dealNumber, kind: .participantRemoved, caller: caller, participant: target),
                 now: now)
+            try queries.delete(target)
         }
         context.changes.dealChanged(name.deal.dealNumber)
         context.logger.info("participant removed", metadata: ["participant": "\(name)", "by": "\(caller.organization)"])

@@ -63,7 +63,8 @@ enum DealsMigrations {
             """,
         ]),
         Migration(version: 2, name: "timeline", statements: [
-            // One row per change of a deal; seq numbers a deal's entries 1, 2, 3 … in commit order.
+            // One row per change of a deal; seq numbers a deal's entries 1, 2, 3 … in commit order. audience says who
+            // may see it (TimelineAudience); audience_organizations lists the organization ids of a restricted one.
             """
             CREATE TABLE timeline_entries (
               deal_number TEXT NOT NULL REFERENCES deals (deal_number),
@@ -78,6 +79,8 @@ enum DealsMigrations {
               participant_organization TEXT NOT NULL,
               participant_organization_id TEXT NOT NULL,
               changes TEXT NOT NULL,
+              audience TEXT NOT NULL,
+              audience_organizations TEXT NOT NULL,
               PRIMARY KEY (deal_number, seq)
             )
             """,

@@ -59,19 +59,42 @@ enum TimelineQueries {
         else { throw RPCError(.notFound, "deals/\(record.dealNumber) does not exist") }
         let seq = try row.int("last_timeline_seq")
         let changes = String(decoding: try JSONEncoder().encode(record.changes), as: UTF8.self)
+        let (audience, organizations) = try TimelineAudience.of(record, in: session)
         try session.execute(
             """
             INSERT INTO timeline_entries (deal_number, seq, kind, occurred_at, actor_organization, actor_organization_id,
-              actor, form_id, form_code, participant_organization, participant_organization_id, changes)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+              actor, form_id, form_code, participant_organization, participant_organization_id, changes, audience,
+              audience_organizations)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
             """,
             [
                 .text(record.dealNumber), .int(seq), .text(record.kind.rawValue), .int(now),
                 .text(record.actorOrganization), .text(record.actorOrganizationID), .text(record.actor),
                 .text(record.formID), .text(record.formCode), .text(record.participantOrganization),
-                .text(record.participantOrganizationID), .text(changes),
+                .text(record.participantOrganizationID), .text(changes), .text(audience.rawValue),
+                .text(organizations.joined(separator: ",")),
             ])
         return seq
+    }
+
+    /// Entries of `dealNumber` after `afterSeq`, oldest first, at most `limit`; only those of form `formID` if given.
+    static func entries(
+        _ session: any SQLSession, deal dealNumber: String, formID: String?, afterSeq: Int64, limit: Int
+    ) throws -> [StoredTimelineEntry] {
+        var sql = "SELECT * FROM timeline_entries WHERE deal_number = $1 AND seq > $2"
+        var binds: [SQLValue] = [.text(dealNumber), .int(afterSeq)]
+        if let formID {
+            sql += " AND form_id = $3"
+            binds.append(.text(formID))
+        }
+        sql += " ORDER BY seq LIMIT \(limit)"
+        return try session.query(sql, binds).map(StoredTimelineEntry.init(row:))
+    }
+
+    /// The number of the deal's last entry (0 when it has none).
+    static func lastSeq(_ session: any SQLSession, deal dealNumber: String) throws -> Int64 {
+        let row = try session.queryOne("SELECT last_timeline_seq FROM deals WHERE deal_number = $1", [.text(dealNumber)])
+        return try row?.int("last_timeline_seq") ?? 0
     }
 }
 
@@ -95,5 +118,30 @@ extension TimelineRecord {
         self.init(deal: dealNumber, kind: kind, caller: caller)
         self.formID = formID
         self.formCode = formCode
+    }
+}
+
+/// A timeline entry as stored, with who may see it.
+struct StoredTimelineEntry: Sendable {
+    var record: TimelineRecord
+    var audience: TimelineAudience
+    /// Organization ids of a `restricted` audience.
+    var audienceOrganizations: Set<String>
+
+    init(row: SQLRow) throws {
+        guard let kind = TimelineRecord.Kind(rawValue: try row.string("kind")) else {
+            throw StoreError.decoding(column: "kind", message: "unknown timeline entry kind")
+        }
+        record = TimelineRecord(
+            dealNumber: try row.string("deal_number"), kind: kind,
+            actorOrganization: try row.string("actor_organization"),
+            actorOrganizationID: try row.string("actor_organization_id"), actor: try row.string("actor"),
+            formID: try row.string("form_id"), formCode: try row.string("form_code"),
+            participantOrganization: try row.string("participant_organization"),
+            participantOrganizationID: try row.string("participant_organization_id"),
+            changes: try JSONDecoder().decode([TimelineRecord.Change].self, from: Data(try row.string("changes").utf8)),
+            seq: try row.int("seq"), occurredAt: try row.int("occurred_at"))
+        audience = TimelineAudience(rawValue: try row.string("audience")) ?? .restricted
+        audienceOrganizations = Set(try row.string("audience_organizations").split(separator: ",").map(String.init))
     }
 }
