@@ -170,10 +170,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tools/LoadGenerator", swiftSettings: swiftSettings),
+        // Shared by the benchmark tools: timed windows, concurrent callers, CPU sampling, machine facts, number formats.
+        .target(name: "BenchKit", path: "Tools/BenchKit", swiftSettings: swiftSettings),
         .executableTarget(
             name: "IdentityBench",
             dependencies: [
-                "IdentityKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol", "PortServiceKit",
+                "BenchKit", "IdentityKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol", "PortServiceKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchKit
 import Foundation
 import IdentityKit
 import Logging
@@ -130,7 +131,7 @@ struct IdentityBenchCommand: AsyncParsableCommand {
         let serverThreads = self.serverThreads ?? ServerConfiguration().threads
         let parameters = Self.hashParameters(passwordHash) ?? .interactive
         // Set-up hashes (users × one Argon2id each) plus the rounds, with a wide margin.
-        armHardStop(afterSeconds: 600 + 3 * (phaseSeconds * Double(rounds)) + Double(users) * 2)
+        armHardStop(afterSeconds: 600 + 3 * (phaseSeconds * Double(rounds)) + Double(users) * 2, tool: "port-identity-bench")
 
         let started = Date()
         let loadAtStart = MachineInfo.loadAverage()

@@ -9,7 +9,7 @@ import Darwin
 
 /// CLOCK_MONOTONIC in nanoseconds (a vDSO call, no allocation).
 @inline(__always)
-func monotonicNanos() -> UInt64 {
+public func monotonicNanos() -> UInt64 {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
@@ -18,33 +18,33 @@ func monotonicNanos() -> UInt64 {
 /// The measured window of a phase in CLOCK_MONOTONIC nanoseconds: work done before `start` is warm-up, no new work
 /// starts at or after `end`. An operation counts when it *completes* inside the window, so operations that straddle
 /// either edge neither inflate nor deflate the rate in the long run.
-struct Window: Sendable {
-    var start: UInt64
-    var end: UInt64
+public struct Window: Sendable {
+    public var start: UInt64
+    public var end: UInt64
 
     /// A window that opens `warmup` seconds from now and lasts `duration` seconds.
-    static func starting(afterWarmup warmup: Double, duration: Double) -> Window {
+    public static func starting(afterWarmup warmup: Double, duration: Double) -> Window {
         let now = monotonicNanos()
         let start = now + UInt64(max(0, warmup) * 1e9)
         return Window(start: start, end: start + UInt64(duration * 1e9))
     }
 
-    var seconds: Double { Double(end - start) / 1e9 }
+    public var seconds: Double { Double(end - start) / 1e9 }
 
     @inline(__always)
-    func contains(_ instant: UInt64) -> Bool { instant >= start && instant <= end }
+    public func contains(_ instant: UInt64) -> Bool { instant >= start && instant <= end }
 }
 
 /// What one worker (a thread or a task) measured.
-struct WorkerTally: Sendable {
+public struct WorkerTally: Sendable {
     /// Operations completed inside the window.
-    var operations: UInt64 = 0
+    public var operations: UInt64 = 0
     /// Latencies in nanoseconds of the operations completed inside the window (only where latency is recorded).
-    var latencies: [UInt64] = []
-    var errors: UInt64 = 0
-    var firstError: String?
+    public var latencies: [UInt64] = []
+    public var errors: UInt64 = 0
+    public var firstError: String?
 
-    mutating func fail(_ description: String) {
+    public mutating func fail(_ description: String) {
         errors += 1
         if firstError == nil { firstError = description }
     }
@@ -58,14 +58,14 @@ private let RUSAGE_SELF_WHO = RUSAGE_SELF
 
 /// CPU time of this process and of the whole machine, to tell how busy a phase kept the cores and how much of them
 /// other processes took.
-struct CPUSnapshot: Sendable {
+public struct CPUSnapshot: Sendable {
     /// This process, user + system, in seconds.
-    var processSeconds: Double
+    public var processSeconds: Double
     /// All cores, busy (not idle, not iowait), in seconds; nil when /proc/stat is unreadable.
-    var machineBusySeconds: Double?
-    var wallNanos: UInt64
+    public var machineBusySeconds: Double?
+    public var wallNanos: UInt64
 
-    static func now() -> CPUSnapshot {
+    public static func now() -> CPUSnapshot {
         var usage = rusage()
         getrusage(RUSAGE_SELF_WHO, &usage)
         let process = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
@@ -87,15 +87,15 @@ struct CPUSnapshot: Sendable {
 }
 
 /// CPU use over a measured window.
-struct CPUUse: Sendable {
+public struct CPUUse: Sendable {
     /// CPU time of this process inside the window, in seconds.
-    var processSeconds: Double
+    public var processSeconds: Double
     /// In cores (1.0 = one core busy the whole window).
-    var process: Double
+    public var process: Double
     /// Busy time of the machine not spent in this process (other processes, interrupts), in cores.
-    var others: Double?
+    public var others: Double?
 
-    init(from start: CPUSnapshot, to end: CPUSnapshot) {
+    public init(from start: CPUSnapshot, to end: CPUSnapshot) {
         let wall = Double(end.wallNanos - start.wallNanos) / 1e9
         let own = end.processSeconds - start.processSeconds
         processSeconds = own
@@ -115,7 +115,7 @@ struct CPUUse: Sendable {
 
 /// Samples the CPU counters when `window` opens and when it closes (a task that sleeps in between: the measured
 /// work runs on dedicated threads or awaits I/O, so the wake-ups are prompt).
-func sampleCPU(over window: Window) async -> CPUUse {
+public func sampleCPU(over window: Window) async -> CPUUse {
     await sleep(untilNanos: window.start)
     let start = CPUSnapshot.now()
     await sleep(untilNanos: window.end)
@@ -128,30 +128,30 @@ private func sleep(untilNanos instant: UInt64) async {
 }
 
 /// The outcome of one timed phase.
-struct PhaseResult: Sendable {
-    var operations: UInt64
-    var seconds: Double
+public struct PhaseResult: Sendable {
+    public var operations: UInt64
+    public var seconds: Double
     /// Sorted latencies in nanoseconds (empty when the phase does not record latency).
-    var latencies: [UInt64]
-    var errors: UInt64
-    var firstError: String?
-    var cpu: CPUUse
+    public var latencies: [UInt64]
+    public var errors: UInt64
+    public var firstError: String?
+    public var cpu: CPUUse
     /// Threads or concurrent callers.
-    var parallelism: Int
+    public var parallelism: Int
 
-    var rate: Double { seconds > 0 ? Double(operations) / seconds : 0 }
+    public var rate: Double { seconds > 0 ? Double(operations) / seconds : 0 }
 
     /// Latency at `quantile` in milliseconds (nearest rank), nil without samples.
-    func latencyMillis(_ quantile: Double) -> Double? {
+    public func latencyMillis(_ quantile: Double) -> Double? {
         guard !latencies.isEmpty else { return nil }
         let rank = max(1, Int((quantile * Double(latencies.count)).rounded(.up)))
         return Double(latencies[min(rank, latencies.count) - 1]) / 1e6
     }
 
     /// CPU time of the whole process per operation, in microseconds (for gRPC phases: Identity and the callers).
-    var cpuMicrosPerOperation: Double? { operations > 0 ? cpu.processSeconds * 1e6 / Double(operations) : nil }
+    public var cpuMicrosPerOperation: Double? { operations > 0 ? cpu.processSeconds * 1e6 / Double(operations) : nil }
 
-    init(tallies: [WorkerTally], window: Window, cpu: CPUUse, parallelism: Int) {
+    public init(tallies: [WorkerTally], window: Window, cpu: CPUUse, parallelism: Int) {
         operations = tallies.reduce(0) { $0 + $1.operations }
         seconds = window.seconds
         latencies = tallies.flatMap(\.latencies).sorted()
@@ -166,7 +166,7 @@ struct PhaseResult: Sendable {
 
 /// Runs `body(index)` on `count` dedicated threads (never on Swift's cooperative pool: the work is CPU-bound and
 /// synchronous) and returns their results in index order.
-func onThreads<R: Sendable>(_ count: Int, name: String, _ body: @escaping @Sendable (Int) -> R) async -> [R] {
+public func onThreads<R: Sendable>(_ count: Int, name: String, _ body: @escaping @Sendable (Int) -> R) async -> [R] {
     await withCheckedContinuation { (continuation: CheckedContinuation<[R], Never>) in
         let join = ThreadJoin<R>(count: count, continuation: continuation)
         for index in 0..<count {
@@ -187,12 +187,12 @@ private final class ThreadJoin<R: Sendable>: Sendable {
     private let count: Int
     private let state: Mutex<State>
 
-    init(count: Int, continuation: CheckedContinuation<[R], Never>) {
+    public init(count: Int, continuation: CheckedContinuation<[R], Never>) {
         self.count = count
         state = Mutex(State(continuation: continuation))
     }
 
-    func finish(_ index: Int, _ result: R) {
+    public func finish(_ index: Int, _ result: R) {
         let done = state.withLock { state -> (CheckedContinuation<[R], Never>, [R])? in
             state.results[index] = result
             guard state.results.count == count, let continuation = state.continuation else { return nil }
@@ -205,7 +205,7 @@ private final class ThreadJoin<R: Sendable>: Sendable {
 
 /// A CPU-bound phase on `threads` threads: each thread calls `operation(thread, iteration)` back to back (in batches of
 /// `batch` between clock reads) until the window ends. `operation` returns nil on success or an error description.
-func measureOnThreads(
+public func measureOnThreads(
     threads: Int, name: String, window: Window, batch: Int = 1,
     _ operation: @escaping @Sendable (_ thread: Int, _ iteration: Int) -> String?
 ) async -> PhaseResult {
@@ -234,7 +234,7 @@ func measureOnThreads(
 
 /// An I/O-bound phase: `callers` concurrent tasks each call `call(caller, iteration)` back to back until the window
 /// ends; latencies of calls completed inside the window are recorded.
-func measureCalls(
+public func measureCalls(
     callers: Int, window: Window,
     _ call: @escaping @Sendable (_ caller: Int, _ iteration: Int) async throws -> Void
 ) async -> PhaseResult {
@@ -273,7 +273,7 @@ func measureCalls(
 }
 
 /// Runs `count` jobs with at most `concurrency` at once (set-up work: creating users, minting tokens).
-func forEachConcurrently<R: Sendable>(
+public func forEachConcurrently<R: Sendable>(
     _ count: Int, concurrency: Int, _ job: @escaping @Sendable (Int) async throws -> R
 ) async throws -> [R] {
     try await withThrowingTaskGroup(of: (Int, R).self, returning: [R].self) { group in
@@ -298,10 +298,10 @@ func forEachConcurrently<R: Sendable>(
 
 /// Ends the process if the benchmark is still running long after it should have finished: a hung server or a lost
 /// wake-up must never leave it running on a shared machine.
-func armHardStop(afterSeconds seconds: Double) {
+public func armHardStop(afterSeconds seconds: Double, tool: String) {
     let thread = Thread {
         Thread.sleep(forTimeInterval: seconds)
-        let message = "port-identity-bench: still running long after its expected end; exiting\n"
+        let message = "\(tool): still running long after its expected end; exiting\n"
         _ = message.withCString { write(2, $0, strlen($0)) }
         _exit(3)
     }

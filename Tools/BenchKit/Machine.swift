@@ -7,21 +7,21 @@ import Darwin
 #endif
 
 /// What the report says about the machine and the build.
-struct MachineInfo: Sendable {
-    var cores: Int
-    var cpuModel: String
-    var kernel: String
-    var memory: String
-    var build: String
+public struct MachineInfo: Sendable {
+    public var cores: Int
+    public var cpuModel: String
+    public var kernel: String
+    public var memory: String
+    public var build: String
 
-    static func current() -> MachineInfo {
+    public static func current() -> MachineInfo {
         MachineInfo(
             cores: ProcessInfo.processInfo.activeProcessorCount, cpuModel: cpuModel(), kernel: kernel(),
             memory: memory(), build: buildConfiguration)
     }
 
     /// "release" or "debug" (how this binary was compiled).
-    static var buildConfiguration: String {
+    public static var buildConfiguration: String {
         #if DEBUG
         "debug"
         #else
@@ -57,18 +57,18 @@ struct MachineInfo: Sendable {
     }
 
     /// The 1-, 5- and 15-minute load averages.
-    static func loadAverage() -> String {
+    public static func loadAverage() -> String {
         guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
         return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 }
 
 /// UTC date formats of the report (no Foundation formatters: fixed, locale-free output).
-enum UTCTime {
+public enum UTCTime {
     /// "2026-11-21T120059Z" (file names, as Benchmarks/runner.py names its results).
-    static func stamp(_ date: Date) -> String { format(date, "%Y-%m-%dT%H%M%SZ") }
+    public static func stamp(_ date: Date) -> String { format(date, "%Y-%m-%dT%H%M%SZ") }
     /// "2026-11-21 12:00:59 UTC".
-    static func readable(_ date: Date) -> String { format(date, "%Y-%m-%d %H:%M:%S UTC") }
+    public static func readable(_ date: Date) -> String { format(date, "%Y-%m-%d %H:%M:%S UTC") }
 
     private static func format(_ date: Date, _ pattern: String) -> String {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
