@@ -34,6 +34,8 @@ struct TimelineRecord: Sendable, Hashable {
     var actorOrganizationID: String
     /// The principal's subject (user or API key).
     var actor: String
+    /// The acting user's e-mail address ("" for API keys); not stored in the timeline, only sent with webhooks.
+    var actorEmail: String = ""
     /// The form id ("UL040", "UL090~MSCU1234565") and code, or "" when the entry is not about a form.
     var formID: String = ""
     var formCode: String = ""
@@ -103,7 +105,8 @@ extension TimelineRecord {
     init(deal dealNumber: String, kind: Kind, caller: DealCaller) {
         self.init(
             dealNumber: dealNumber, kind: kind, actorOrganization: caller.organization,
-            actorOrganizationID: caller.organizationID, actor: caller.principal.subject)
+            actorOrganizationID: caller.organizationID, actor: caller.principal.subject,
+            actorEmail: caller.principal.email ?? "")
     }
 
     /// An entry about a participant of `dealNumber` made by `caller`.
