@@ -23,11 +23,11 @@ struct DealEventNotice: Sendable {
     struct Payload: Codable, Sendable, Equatable {
         var mailAddress: String
         var userName: String
-        var data: Data
+        var data: EventData
     }
 
     /// The `data` object. `dealReportHistoryId` names the timeline entry, unique per event.
-    struct Data: Codable, Sendable, Equatable {
+    struct EventData: Codable, Sendable, Equatable {
         var dealReportHistoryId: String
         var dateTime: String
         var operationType: String
@@ -77,7 +77,7 @@ struct DealEventNotice: Sendable {
         guard !told.isEmpty else { return nil }
         let unitKey = record.formID.split(separator: "~", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
         let isContainerForm = catalog.forms.first { $0.code == record.formCode }?.unit == .container
-        let data = Data(
+        let data = EventData(
             dealReportHistoryId: "deals/\(record.dealNumber)/timelineEntries/\(record.seq)",
             dateTime: Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(
                 Date(timeIntervalSince1970: Double(record.occurredAt) / 1e6)),
