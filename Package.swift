@@ -41,6 +41,9 @@ let package = Package(
         .systemLibrary(
             name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "CPortProtocol", path: "Sources/CPortProtocol",
             cSettings: [.headerSearchPath(".")],
@@ -96,6 +99,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/PortServiceKit", swiftSettings: swiftSettings),
+        // Outbound webhooks: a durable outbox in the service's own database, a delivery worker, a libcurl poster.
+        .target(
+            name: "PortWebhooks",
+            dependencies: [
+                "CCurl", "PortStore", "PortCrypto", "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortAuth",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/PortWebhooks", swiftSettings: swiftSettings),
 
         // The four services.
         .target(
@@ -229,5 +241,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/IdentityTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PortWebhooksTests",
+            dependencies: [
+                "PortWebhooks", "CyberPortTestSupport", "PortStore", "PortCrypto", "PortServiceKit", "PortAPI", "PortRPC",
+                "PortProtocol", "PortAuth",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PortWebhooksTests", swiftSettings: swiftSettings),
     ]
 )

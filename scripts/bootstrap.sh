@@ -16,6 +16,7 @@ PACKAGES=(
   libpq-dev             # PostgreSQL client library (Sources/CLibPQ)
   postgresql            # PostgreSQL server, for the PostgreSQL run of the storage and Identity suites
   libsodium-dev         # Ed25519, Argon2id, HMAC, secure random (Sources/CSodium)
+  libcurl4-openssl-dev  # HTTP(S) client for webhook deliveries (Sources/CCurl)
   python3
   python3-venv          # scripts/test.sh creates .venv for the Python interop suite
 )
