@@ -200,7 +200,11 @@ let package = Package(
             name: "CyberPortTestSupport",
             dependencies: [
                 "IdentityKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol", "PortServiceKit",
+                "PortWebhooks",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/CyberPortTestSupport", swiftSettings: swiftSettings),
         .testTarget(

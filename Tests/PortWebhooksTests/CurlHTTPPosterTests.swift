@@ -1,3 +1,4 @@
+import CyberPortTestSupport
 import PortWebhooks
 import Testing
 

@@ -5,19 +5,19 @@ import PortWebhooks
 import Synchronization
 
 /// A request as the receiver saw it.
-struct ReceivedRequest: Sendable {
-    var method: String
-    var uri: String
+public struct ReceivedRequest: Sendable {
+    public var method: String
+    public var uri: String
     /// Header names lower-cased; the last value wins.
-    var headers: [String: String]
-    var body: [UInt8]
+    public var headers: [String: String]
+    public var body: [UInt8]
 
-    func header(_ name: String) -> String? { headers[name.lowercased()] }
-    var deliveryID: String? { header(WebhookSignature.deliveryIDHeader) }
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+    public var deliveryID: String? { header(WebhookSignature.deliveryIDHeader) }
 }
 
 /// What the receiver does with a request.
-enum ReceiverAction: Sendable {
+public enum ReceiverAction: Sendable {
     /// Answers with this status, body and extra headers, then closes the connection.
     case respond(Int, body: [UInt8] = [], headers: [(String, String)] = [])
     /// Closes the connection without answering.
@@ -28,11 +28,11 @@ enum ReceiverAction: Sendable {
 
 /// A real HTTP/1.1 server on a loopback port (SwiftNIO): records every request and answers as its responder says
 /// (the responder gets the request and its 0-based index).
-final class WebhookReceiver: Sendable {
-    typealias Responder = @Sendable (ReceivedRequest, Int) -> ReceiverAction
+public final class WebhookReceiver: Sendable {
+    public typealias Responder = @Sendable (ReceivedRequest, Int) -> ReceiverAction
 
     private struct State {
-        var requests: [ReceivedRequest] = []
+        public var requests: [ReceivedRequest] = []
         /// The index of each request that got a 2xx answer.
         var acknowledged: [Int] = []
         var responder: Responder
@@ -42,7 +42,7 @@ final class WebhookReceiver: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let state: Mutex<State>
     private let channel = Mutex<(any Channel)?>(nil)
-    let port: Int
+    public let port: Int
 
     private init(group: MultiThreadedEventLoopGroup, responder: @escaping Responder, port: Int = 0) {
         self.group = group
@@ -50,8 +50,8 @@ final class WebhookReceiver: Sendable {
         self.port = port
     }
 
-
-    static func start(responder: @escaping Responder = { _, _ in .respond(200) }) async throws -> WebhookReceiver {
+    /// Starts a receiver on a free loopback port.
+    public static func start(responder: @escaping Responder = { _, _ in .respond(200) }) async throws -> WebhookReceiver {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let box = ReceiverBox()
         do {
@@ -75,23 +75,23 @@ final class WebhookReceiver: Sendable {
     }
 
     /// "http://127.0.0.1:{port}{path}".
-    func url(_ path: String = "/hook") -> String { "http://127.0.0.1:\(port)\(path)" }
+    public func url(_ path: String = "/hook") -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    var requests: [ReceivedRequest] { state.withLock { $0.requests } }
+    public var requests: [ReceivedRequest] { state.withLock { $0.requests } }
 
     /// The requests that were answered with a 2xx status.
-    var acknowledgedRequests: [ReceivedRequest] {
+    public var acknowledgedRequests: [ReceivedRequest] {
         state.withLock { state in state.acknowledged.map { state.requests[$0] } }
     }
 
-    var heldCount: Int { state.withLock { $0.held.count } }
+    public var heldCount: Int { state.withLock { $0.held.count } }
 
-    func setResponder(_ responder: @escaping Responder) {
+    public func setResponder(_ responder: @escaping Responder) {
         state.withLock { $0.responder = responder }
     }
 
     /// Answers every held request with `status`.
-    func releaseHeld(status: Int = 200) {
+    public func releaseHeld(status: Int = 200) {
         let held = state.withLock { state in
             defer { state.held.removeAll() }
             return state.held
@@ -99,7 +99,7 @@ final class WebhookReceiver: Sendable {
         for answer in held { answer(status) }
     }
 
-    func stop() async {
+    public func stop() async {
         releaseHeld(status: 503)
         let channel = self.channel.withLock { $0 }
         try? await channel?.close()
