@@ -129,7 +129,7 @@ let package = Package(
         .target(
             name: "DealsKit",
             dependencies: [
-                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth",
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth", "PortWebhooks",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
@@ -137,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "DealsService",
             dependencies: [
-                "DealsKit", "PortServiceKit", "PortStore", "PortRPC", "PortAuth",
+                "DealsKit", "PortServiceKit", "PortStore", "PortRPC", "PortAuth", "PortWebhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

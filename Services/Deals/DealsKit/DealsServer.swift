@@ -2,6 +2,7 @@ import Logging
 import PortAuth
 import PortRPC
 import PortStore
+import PortWebhooks
 
 /// What the Deals service runs on.
 public struct DealsConfiguration: Sendable {
@@ -12,12 +13,23 @@ public struct DealsConfiguration: Sendable {
     /// Looks up organizations added to deals.
     public var directory: any OrganizationDirectory
     public var logger: Logger
+    /// Where the webhook targets of organizations are looked up (``IdentityWebhookTargets`` in production); nil: events
+    /// stay in the outbox undelivered until an instance with a directory runs.
+    public var webhookTargets: (any WebhookTargetDirectory)?
+    /// How events are delivered (retries, timeouts, concurrency).
+    public var webhooks = WebhookDispatcherConfiguration()
+    /// How the webhook requests are sent; nil: libcurl (tests may pass their own).
+    public var webhookPoster: (any HTTPPoster)?
 
-    public init(database: Database, authenticator: Authenticator, directory: any OrganizationDirectory, logger: Logger) {
+    public init(
+        database: Database, authenticator: Authenticator, directory: any OrganizationDirectory, logger: Logger,
+        webhookTargets: (any WebhookTargetDirectory)? = nil
+    ) {
         self.database = database
         self.authenticator = authenticator
         self.directory = directory
         self.logger = logger
+        self.webhookTargets = webhookTargets
     }
 }
 
@@ -39,27 +51,42 @@ public enum DealsServer {
     }
 
     /// The gRPC services of Deals over `catalog`.
+    /// (Events are recorded in the outbox but not delivered: use ``DealsInstance`` to run the dispatcher too.)
     public static func services(catalog: FormCatalog, configuration: DealsConfiguration) -> [any RPCService] {
-        DealsInstance(catalog: catalog, configuration: configuration).services
+        var configuration = configuration
+        configuration.webhookTargets = nil
+        return DealsInstance(catalog: catalog, configuration: configuration).services
     }
 }
 
-/// A running Deals: its gRPC services and the work they share (watch streams; later the event delivery).
+/// A running Deals: its gRPC services and the work they share (watch streams, the delivery of webhook events).
 public final class DealsInstance: Sendable {
     /// The gRPC services to serve.
     public let services: [any RPCService]
     private let context: DealsContext
 
     public init(catalog: FormCatalog, configuration: DealsConfiguration) {
+        let dispatcher = configuration.webhookTargets.map { targets in
+            WebhookDispatcher(
+                database: configuration.database, directory: targets, poster: configuration.webhookPoster,
+                configuration: configuration.webhooks, logger: configuration.logger)
+        }
         let context = DealsContext(
             database: configuration.database, catalog: catalog, authenticator: configuration.authenticator,
-            directory: configuration.directory, logger: configuration.logger)
+            directory: configuration.directory, logger: configuration.logger, events: dispatcher)
         self.context = context
         services = [DealAPI(forms: FormDefinitionAPI(catalog: catalog), context: context), TimelineAPI(context: context)]
     }
 
-    /// The server is draining: ends the WatchDeal streams (they finish with OK).
+    /// Starts the background work (the webhook dispatcher). Call it once the database is open.
+    public func start() async {
+        await context.events?.start()
+    }
+
+    /// The server is draining: ends the WatchDeal streams (they finish with OK) and stops delivering events (a
+    /// delivery cut short is retried by the next instance).
     public func drain() async {
         context.changes.close()
+        await context.events?.stop()
     }
 }

@@ -6,6 +6,7 @@ import PortAuth
 import PortRPC
 import PortServiceKit
 import PortStore
+import PortWebhooks
 
 /// `cyberport-deals`: deals, participants, forms, the root document, permissions and the timeline.
 @main
@@ -44,7 +45,7 @@ struct DealsCommand: AsyncParsableCommand {
         }
         if credential == nil {
             host.logger.warning(
-                "no service credential (CYBERPORT_DEALS_SERVICE_CREDENTIAL): AddParticipant answers FAILED_PRECONDITION")
+                "no service credential (CYBERPORT_DEALS_SERVICE_CREDENTIAL): AddParticipant answers FAILED_PRECONDITION and webhook events are not delivered")
         }
         let directoryClient: RPCClient
         do {
@@ -54,12 +55,16 @@ struct DealsCommand: AsyncParsableCommand {
             await database.close()
             throw ServiceStartupError("identity address \"\(address)\": \(error)")
         }
+        // Webhook targets are read from Identity with the service credential; without one, events wait in the
+        // outbox until an instance with a credential runs.
         let deals = DealsInstance(
             catalog: catalog,
             configuration: DealsConfiguration(
                 database: database, authenticator: link.authenticator,
                 directory: IdentityOrganizationDirectory(client: directoryClient, tokens: link.serviceToken),
-                logger: host.logger))
+                logger: host.logger,
+                webhookTargets: link.serviceToken.map { IdentityWebhookTargets(client: directoryClient, tokens: $0) }))
+        await deals.start()
         do {
             try await host.run(services: deals.services, onDrain: { await deals.drain() })
         } catch {

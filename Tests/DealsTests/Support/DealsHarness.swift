@@ -8,6 +8,7 @@ import PortAuth
 import PortProtocol
 import PortRPC
 import PortStore
+import PortWebhooks
 import Testing
 
 /// Identity and Deals in-process for one test: Identity through ``IdentityHarness`` and Deals on its own database,
@@ -17,15 +18,20 @@ final class DealsHarness: Sendable {
     let database: TestDatabase
     let store: Database
     let server: RPCServer
+    let instance: DealsInstance
     let client: RPCClient
     let deals: Cyberport_Deals_V1_DealServiceClient
     let timeline: Cyberport_Deals_V1_TimelineServiceClient
 
-    private init(identity: IdentityHarness, database: TestDatabase, store: Database, server: RPCServer, client: RPCClient) {
+    private init(
+        identity: IdentityHarness, database: TestDatabase, store: Database, server: RPCServer, instance: DealsInstance,
+        client: RPCClient
+    ) {
         self.identity = identity
         self.database = database
         self.store = store
         self.server = server
+        self.instance = instance
         self.client = client
         deals = Cyberport_Deals_V1_DealServiceClient(client)
         timeline = Cyberport_Deals_V1_TimelineServiceClient(client)
@@ -58,16 +64,22 @@ final class DealsHarness: Sendable {
                 return (grant.accessToken, Date().addingTimeInterval(600))
             }
         }
-        let configuration = DealsConfiguration(
+        var configuration = DealsConfiguration(
             database: store, authenticator: Authenticator(verifier: identity.identity.verifier),
-            directory: IdentityOrganizationDirectory(client: identity.client, tokens: tokens), logger: TestLog.quiet)
+            directory: IdentityOrganizationDirectory(client: identity.client, tokens: tokens), logger: TestLog.quiet,
+            webhookTargets: tokens.map { IdentityWebhookTargets(client: identity.client, tokens: $0, cacheTTL: .zero) })
+        // Fast retries, so a test sees a redelivery within milliseconds.
+        configuration.webhooks.retry = WebhookRetryPolicy(
+            initialDelay: .milliseconds(20), multiplier: 2, maxDelay: .milliseconds(200), jitter: 0.2, maxAttempts: 20,
+            maxAge: .seconds(60))
+        configuration.webhooks.pollInterval = .milliseconds(50)
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.host = "127.0.0.1"
         serverConfiguration.port = 0
         serverConfiguration.threads = 1
-        let server = RPCServer(
-            services: try DealsServer.services(configuration: configuration), configuration: serverConfiguration,
-            logger: TestLog.quiet)
+        let instance = DealsInstance(catalog: try FormCatalog.load(), configuration: configuration)
+        await instance.start()
+        let server = RPCServer(services: instance.services, configuration: serverConfiguration, logger: TestLog.quiet)
         do {
             try await server.start()
             guard let port = server.localPort else { throw TestSetupError("the server has no local port") }
@@ -76,8 +88,10 @@ final class DealsHarness: Sendable {
             warmUp.pageSize = 1
             _ = try await Cyberport_Deals_V1_DealServiceClient(client).listFormDefinitions(
                 warmUp, options: CallOptions(timeout: .seconds(10)))
-            return DealsHarness(identity: identity, database: database, store: store, server: server, client: client)
+            return DealsHarness(
+                identity: identity, database: database, store: store, server: server, instance: instance, client: client)
         } catch {
+            await instance.drain()
             await server.shutdown(gracePeriod: .milliseconds(100))
             await store.close()
             await database.destroy()
@@ -87,6 +101,7 @@ final class DealsHarness: Sendable {
 
     func stop() async {
         await client.close()
+        await instance.drain()
         await server.shutdown(gracePeriod: .seconds(1))
         await store.close()
         await database.destroy()

@@ -88,7 +88,7 @@ struct DealAPI: Cyberport_Deals_V1_DealServiceProvider {
             try TimelineQueries.append(session, TimelineRecord(deal: record.dealNumber, kind: .dealCreated, caller: caller), now: now)
             return record
         }
-        context.changes.dealChanged(created.dealNumber)
+        context.committed(deal: created.dealNumber)
         context.logger.info("deal created", metadata: ["deal": "deals/\(created.dealNumber)", "owner": "\(caller.organization)"])
         return created.proto
     }
@@ -200,7 +200,7 @@ struct DealAPI: Cyberport_Deals_V1_DealServiceProvider {
             try TimelineQueries.append(session, entry, now: now)
             return deal.proto
         }
-        context.changes.dealChanged(name.dealNumber)
+        context.committed(deal: name.dealNumber)
         return updated
     }
 
@@ -258,7 +258,7 @@ struct DealAPI: Cyberport_Deals_V1_DealServiceProvider {
                 now: now)
             return participant
         }
-        context.changes.dealChanged(dealName.dealNumber)
+        context.committed(deal: dealName.dealNumber)
         context.logger.info(
             "participant added", metadata: ["deal": "\(dealName)", "organization": "\(organization)", "by": "\(caller.organization)"])
         return added.proto
@@ -312,7 +312,7 @@ struct DealAPI: Cyberport_Deals_V1_DealServiceProvider {
             try TimelineQueries.append(session, entry, now: now)
             return target.proto
         }
-        context.changes.dealChanged(name.deal.dealNumber)
+        context.committed(deal: name.deal.dealNumber)
         return updated
     }
 
@@ -335,7 +335,7 @@ struct DealAPI: Cyberport_Deals_V1_DealServiceProvider {
                 now: now)
             try queries.delete(target)
         }
-        context.changes.dealChanged(name.deal.dealNumber)
+        context.committed(deal: name.deal.dealNumber)
         context.logger.info("participant removed", metadata: ["participant": "\(name)", "by": "\(caller.organization)"])
         return Cyberport_Deals_V1_RemoveParticipantResponse()
     }

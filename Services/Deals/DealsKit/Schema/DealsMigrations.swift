@@ -1,4 +1,5 @@
 import PortStore
+import PortWebhooks
 
 /// The Deals service's schema. Portable SQL (TEXT, BIGINT, BOOLEAN) so that SQLite and PostgreSQL hold the same
 /// tables; times are Unix microseconds. Never edit a released migration: add a new one.
@@ -90,4 +91,6 @@ enum DealsMigrations {
             "ALTER TABLE deals ADD COLUMN last_timeline_seq BIGINT NOT NULL DEFAULT 0",
         ]),
     ]
+        // Versions 3 and 4: the webhook outbox of events 1–5 (PortWebhooks' tables).
+        + WebhookOutbox.migrations(startingAt: 3)
 }

@@ -2,6 +2,7 @@ import Foundation
 import PortAuth
 import PortRPC
 import PortStore
+import PortWebhooks
 
 /// What happened to a deal (one timeline entry), recorded inside the transaction that made the change.
 struct TimelineRecord: Sendable, Hashable {
@@ -50,8 +51,9 @@ struct TimelineRecord: Sendable, Hashable {
 
 /// The timeline table.
 enum TimelineQueries {
-    /// Appends `record` to its deal's timeline, numbering it after the deal's last entry; returns the number.
-    /// Call it inside the write transaction that made the change.
+    /// Appends `record` to its deal's timeline, numbering it after the deal's last entry, and puts the webhook event
+    /// it raises (``DealEventNotice``) in the outbox; returns the number. Call it inside the write transaction that
+    /// made the change, and `DealsContext.committed(deal:)` after it committed.
     @discardableResult
     static func append(_ session: any SQLSession, _ record: TimelineRecord, now: Int64) throws -> Int64 {
         guard
@@ -76,6 +78,18 @@ enum TimelineQueries {
                 .text(record.participantOrganizationID), .text(changes), .text(audience.rawValue),
                 .text(organizations.joined(separator: ",")),
             ])
+        var numbered = record
+        numbered.seq = seq
+        numbered.occurredAt = now
+        if let notice = try DealEventNotice.make(
+            for: numbered, audience: audience, session: session, catalog: try FormCatalog.load())
+        {
+            try WebhookOutbox.enqueue(
+                in: session,
+                event: WebhookEvent(
+                    type: notice.type, organizations: notice.organizations,
+                    occurredAt: Date(timeIntervalSince1970: Double(now) / 1e6), json: notice.payload))
+        }
         return seq
     }
 
