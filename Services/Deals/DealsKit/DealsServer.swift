@@ -43,6 +43,6 @@ public enum DealsServer {
         let context = DealsContext(
             database: configuration.database, catalog: catalog, authenticator: configuration.authenticator,
             directory: configuration.directory, logger: configuration.logger)
-        return [DealAPI(forms: FormDefinitionAPI(catalog: catalog), context: context)]
+        return [DealAPI(forms: FormDefinitionAPI(catalog: catalog), context: context), FormAPI(context: context)]
     }
 }
