@@ -58,4 +58,16 @@ struct FormWorld: Sendable {
         "bookingNo": "BK123456", "scacCode": "ONEY", "vesselName": "ONE HARMONY", "voyageNo": "012E",
         "cargoCutOffDate": "2026-11-19",
     ]
+
+    /// What a shipping instruction (UL040) needs on top of a booking request's values.
+    static let shippingInstruction: [String: String] = [
+        "bookingNo": "BK123456", "consigneeName": "US Buyer Inc.", "vesselName": "ONE HARMONY", "voyageNo": "012E",
+        "blType": "ORIGINAL",
+    ]
+    static let cargoLines: [String: [[String: String]]] = [
+        "cargoLines": [
+            ["description": "Machine parts", "numberOfPackages": "20", "packageType": "CT", "grossWeight": "8000",
+             "grossWeightUnit": "KGM", "hsCode": "8483.40.000"]
+        ]
+    ]
 }
