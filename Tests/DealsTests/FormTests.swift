@@ -324,4 +324,34 @@ struct FormTests {
             await expectRPCError(.permissionDenied) { try await h.listForms(w.deal, by: w.stranger) }
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func concurrentWritesKeepEveryChange(_ backend: TestBackend) async throws {
+        try await withDeals(backend) { h in
+            let w = try await FormWorld.make(h)
+            // Concurrent creations of one form: one form, one creation entry, the same answer for all.
+            let names = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<4 { group.addTask { try await h.createForm(w.deal, "UL010", by: w.shipper).name } }
+                var names: Set<String> = []
+                for try await name in group { names.insert(name) }
+                return names
+            }
+            #expect(names == [w.form("UL010")])
+            #expect(try await h.timeline(w.deal, formID: "UL010").map(\.kind) == ["FORM_CREATED"])
+            // Per-container slips writing their own rows of the shared containers[] at the same time lose nothing.
+            let containers = ["MSCU1234566", "MSCU7654329", "TGHU1111114", "CSQU3054383"]
+            var slips: [Cyberport_Deals_V1_Form] = []
+            for container in containers { slips.append(try await h.createForm(w.deal, "UL090", key: container, by: w.shipper)) }
+            let forms = slips
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, slip) in forms.enumerated() {
+                    group.addTask { try await h.updateForm(slip, values: ["sealNo": "SEAL\(index)"], by: w.shipper) }
+                }
+                try await group.waitForAll()
+            }
+            let rows = try await h.rootDocument(w.deal, by: w.shipper).rows("containers[]")
+            #expect(Set(rows.compactMap { $0["containerNo"] }) == Set(containers))
+            #expect(Set(rows.compactMap { $0["sealNo"] }) == ["SEAL0", "SEAL1", "SEAL2", "SEAL3"])
+        }
+    }
 }

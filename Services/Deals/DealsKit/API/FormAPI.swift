@@ -60,12 +60,14 @@ struct FormAPI: Cyberport_Deals_V1_FormServiceProvider {
                 return (Self.proto(snapshot, permission: permission, me: me, participants: participants, catalog: catalog), false)
             }
             let record = FormRecord(dealNumber: dealName.dealNumber, id: id, creator: caller, now: now)
-            try queries.insert(record)
             let snapshot = FormSnapshot(record: record, binding: FormBinding(id), root: root, locks: locks)
             var entry = TimelineRecord(
                 deal: dealName.dealNumber, kind: .formCreated, caller: caller, formID: record.formID, formCode: id.code)
             entry.changes = FormDiff.changes(schema: id.schema, from: FormContent(), to: snapshot.view)
+            // The timeline entry first: it bumps the deal's row, so concurrent creators of the same form serialize
+            // there and the loser, re-run, finds the form and returns it.
             try TimelineQueries.append(session, entry, now: now)
+            try queries.insert(record)
             return (Self.proto(snapshot, permission: permission, me: me, participants: participants, catalog: catalog), true)
         }
         if created {
