@@ -246,6 +246,12 @@ struct FormTests {
                 dgBooking, groups: ["containerRequests": [["imdgClass": "10"]]],
                 field: "form.data.groups[containerRequests].rows[0].values[imdgClass]", rule: "IMDG_CLASS")
 
+            // Masks sent through the proto3 JSON mapping arrive in snake_case.
+            let camel = try await h.getForm(slip.name, by: w.shipper)
+            let snake = try await h.updateForm(
+                camel, values: ["vesselImoNo": "IMO9321483"], mask: ["vessel_imo_no"], by: w.shipper)
+            #expect(snake["vesselImoNo"] == "IMO9321483")
+
             // Unknown names, a missing mask, too many rows.
             await expectRPCError(.invalidArgument, field: "update_mask", reason: "UNKNOWN_FIELD") {
                 try await h.updateForm(slip, mask: ["bogus"], by: w.shipper)
@@ -266,7 +272,7 @@ struct FormTests {
 
             // Valid values are stored in canonical form; six seals fit; reefer temperatures may be negative.
             let stored = try await h.updateForm(
-                slip,
+                snake,
                 values: [
                     "cargoWeight": "+0012.500", "containerDeliveryDate": "20261121", "containerDeliveryTime": "0930",
                     "sealNo": "a1, a2;a3 a4 a5 a6", "cargoWeightUnit": "kgm", "vesselImoNo": "imo 9074729",

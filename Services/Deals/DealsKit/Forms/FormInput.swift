@@ -4,7 +4,7 @@ import PortServiceKit
 
 /// Validation of UpdateForm input against the form's schema, before anything is read from the database.
 ///
-/// The mask lists top-level field names and group names (a group is replaced as a whole). Every name in the mask and
+/// The mask lists top-level field names and group names (a group is replaced as a whole), lowerCamel or snake_case. Every name in the mask and
 /// in `form.data` must be a field of the form (INVALID_ARGUMENT naming it); values of fields outside the mask are
 /// ignored. Each written value is checked with its field's rules (``FieldRules``) and stored in canonical form; an
 /// invalid one is INVALID_ARGUMENT naming `form.data.values[vesselName]` or
@@ -22,11 +22,12 @@ enum FormInput {
                 reason: "REQUIRED_FIELD")
         }
         var fields: [String] = []
-        for path in paths where !fields.contains(path) {
-            guard schema.field(named: path) != nil else {
+        for path in paths {
+            let name = fieldName(maskPath: path)
+            guard schema.field(named: name) != nil else {
                 throw APIError.invalidArgument(field: "update_mask", "\(schema.code) has no field \"\(path)\"", reason: "UNKNOWN_FIELD")
             }
-            fields.append(path)
+            if !fields.contains(name) { fields.append(name) }
         }
         for name in data.values.keys.sorted() {
             guard let field = schema.field(named: name) else {
@@ -75,6 +76,24 @@ enum FormInput {
             fields.insert(keyField.name, at: 0)
         }
         return FormUpdate(fields: fields, values: values, groups: groups)
+    }
+
+    /// The field name a mask path stands for. The proto3 JSON mapping (the `cyberport` CLI, grpcurl, …) turns a
+    /// mask's lowerCamel paths into snake_case on the wire ("vesselName" arrives as "vessel_name"): both spellings
+    /// are accepted.
+    static func fieldName(maskPath path: String) -> String {
+        guard path.contains("_") else { return path }
+        var result = ""
+        var upperNext = false
+        for character in path {
+            if character == "_" {
+                upperNext = true
+            } else {
+                result += upperNext ? character.uppercased() : String(character)
+                upperNext = false
+            }
+        }
+        return result
     }
 
     private static func rows(
