@@ -321,6 +321,10 @@ struct FormTests {
             }
             #expect(full.forms.map(\.name) == [w.form("UL010")])
             #expect(full.forms.first?["vesselName"] == "V")
+            // BASIC and FULL give the etag GetForm gives.
+            let basic = try await h.listForms(w.deal, by: w.shipper) { $0.formCode = "UL010" }
+            #expect(basic.forms.first?.etag == full.forms.first?.etag)
+            #expect(basic.forms.first?.etag == (try await h.getForm(w.form("UL010"), by: w.shipper).etag))
             await expectRPCError(.invalidArgument, field: "form_code") {
                 try await h.listForms(w.deal, by: w.shipper) { $0.formCode = "XX" }
             }

@@ -125,8 +125,9 @@ struct FormAPI: Cyberport_Deals_V1_FormServiceProvider {
             }
             let page = pagination.page(Array(visible.prefix(batch)), cursor: cursor, key: \.formID)
             let participants = try FormChecks.participants(session, deal: dealName.dealNumber)
-            let root = full ? try queries.root(deal: dealName.dealNumber).document : RootDocument()
-            let locks = full ? try queries.locks(deal: dealName.dealNumber) : [:]
+            // Read for BASIC too: the etag covers the data and locks the view leaves out.
+            let root = try queries.root(deal: dealName.dealNumber).document
+            let locks = try queries.locks(deal: dealName.dealNumber)
             var response = Cyberport_Deals_V1_ListFormsResponse()
             for record in page.rows {
                 guard let schema = catalog.form(code: record.formCode) else { continue }
