@@ -75,7 +75,10 @@ public final class DealsInstance: Sendable {
             database: configuration.database, catalog: catalog, authenticator: configuration.authenticator,
             directory: configuration.directory, logger: configuration.logger, events: dispatcher)
         self.context = context
-        services = [DealAPI(forms: FormDefinitionAPI(catalog: catalog), context: context), TimelineAPI(context: context)]
+        services = [
+            DealAPI(forms: FormDefinitionAPI(catalog: catalog), context: context), FormAPI(context: context),
+            TimelineAPI(context: context),
+        ]
     }
 
     /// Starts the background work (the webhook dispatcher). Call it once the database is open.

@@ -70,8 +70,8 @@ struct DealEventNotice: Sendable {
                 deal: record.dealNumber, visibleTo: nil, after: nil, limit: 10_000)
             told = participants.filter { participant in
                 guard participant.organizationID != record.actorOrganizationID else { return false }
-                let permission = FormAccess.permission(of: participant, form: record.formCode, catalog: catalog)
-                return audience == .editors ? permission == .readWrite : FormAccess.canRead(permission)
+                let permission = FormAccess.permission(participant, code: record.formCode, catalog: catalog)
+                return audience == .editors ? permission == .readWrite : FormAccess.atLeastRead(permission)
             }.map(\.organization)
         }
         guard !told.isEmpty else { return nil }

@@ -90,7 +90,62 @@ enum DealsMigrations {
             // loser of a race; SQLite has one writer).
             "ALTER TABLE deals ADD COLUMN last_timeline_seq BIGINT NOT NULL DEFAULT 0",
         ]),
+        Migration(version: 3, name: "forms", statements: [
+            // One row per form; own_data is the JSON of the form's unbound fields (FormContent). state DRAFT / SENT;
+            // sender_* and sent_at are set while SENT.
+            """
+            CREATE TABLE forms (
+              deal_number TEXT NOT NULL REFERENCES deals (deal_number),
+              form_id TEXT NOT NULL,
+              form_code TEXT NOT NULL,
+              unit_key TEXT NOT NULL,
+              state TEXT NOT NULL,
+              own_data TEXT NOT NULL,
+              creator_organization TEXT NOT NULL,
+              creator_organization_id TEXT NOT NULL,
+              sender_organization TEXT NOT NULL,
+              sender_organization_id TEXT NOT NULL,
+              created_at BIGINT NOT NULL,
+              updated_at BIGINT NOT NULL,
+              sent_at BIGINT,
+              PRIMARY KEY (deal_number, form_id)
+            )
+            """,
+            "CREATE INDEX forms_code ON forms (deal_number, form_code, form_id)",
+            // The deal's root document as one JSON document (RootDocument), rewritten by the form change that touches it.
+            """
+            CREATE TABLE root_documents (
+              deal_number TEXT PRIMARY KEY REFERENCES deals (deal_number),
+              document TEXT NOT NULL,
+              version BIGINT NOT NULL,
+              updated_at BIGINT NOT NULL
+            )
+            """,
+            // Edit locks: a root path (scalar or group) held by the sent form that locked it.
+            """
+            CREATE TABLE form_locks (
+              deal_number TEXT NOT NULL REFERENCES deals (deal_number),
+              root_path TEXT NOT NULL,
+              form_id TEXT NOT NULL,
+              locked_at BIGINT NOT NULL,
+              PRIMARY KEY (deal_number, root_path)
+            )
+            """,
+            "CREATE INDEX form_locks_form ON form_locks (deal_number, form_id)",
+            // The first time each recipient organization marked a sent form read.
+            """
+            CREATE TABLE form_read_receipts (
+              deal_number TEXT NOT NULL REFERENCES deals (deal_number),
+              form_id TEXT NOT NULL,
+              organization_id TEXT NOT NULL,
+              organization TEXT NOT NULL,
+              reader TEXT NOT NULL,
+              read_at BIGINT NOT NULL,
+              PRIMARY KEY (deal_number, form_id, organization_id)
+            )
+            """,
+        ]),
     ]
-        // Versions 3 and 4: the webhook outbox of events 1–5 (PortWebhooks' tables).
-        + WebhookOutbox.migrations(startingAt: 3)
+        // Versions 4 and 5: the webhook outbox of events 1–5 (PortWebhooks' tables).
+        + WebhookOutbox.migrations(startingAt: 4)
 }

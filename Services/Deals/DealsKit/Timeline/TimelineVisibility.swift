@@ -11,9 +11,9 @@ struct TimelineVisibility: Sendable {
         case .restricted:
             return entry.audienceOrganizations.contains(viewer.organizationID)
         case .readers:
-            return FormAccess.canRead(FormAccess.permission(of: viewer, form: entry.record.formCode, catalog: catalog))
+            return FormAccess.atLeastRead(FormAccess.permission(viewer, code: entry.record.formCode, catalog: catalog))
         case .editors:
-            return FormAccess.permission(of: viewer, form: entry.record.formCode, catalog: catalog) == .readWrite
+            return FormAccess.permission(viewer, code: entry.record.formCode, catalog: catalog) == .readWrite
         }
     }
 }
