@@ -96,6 +96,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/PortServiceKit", swiftSettings: swiftSettings),
+        // NACCS: the message format (pure Swift, the catalog embedded from catalog/).
+        .target(
+            name: "NaccsMessages", path: "Sources/NaccsMessages", exclude: ["catalog"],
+            swiftSettings: swiftSettings),
 
         // The four services.
         .target(
@@ -226,5 +230,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/IdentityTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NaccsMessagesTests", dependencies: ["NaccsMessages"], path: "Tests/NaccsMessagesTests",
+            swiftSettings: swiftSettings),
     ]
 )
