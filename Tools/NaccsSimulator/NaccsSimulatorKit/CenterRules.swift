@@ -129,9 +129,10 @@ extension CenterState {
             o.subject = ecn
         case "EDA", "IDA":
             let number = issue("DNO", prefix: code.code == "EDA" ? "1" : "2", width: 11)
-            declarations[number] = Declaration(
-                number: number, direction: code.code == "EDA" ? .export : .import, values: v, status: "10",
-                registeredOn: clock.today)
+            add(
+                Declaration(
+                    number: number, direction: code.code == "EDA" ? .export : .import, values: v, status: "10",
+                    registeredOn: clock.today))
             o.result["DNO"] = number
             o.subject = number
         case "EDC", "IDC":
@@ -142,7 +143,7 @@ extension CenterState {
             }
             guard declaration.status == "10" else { return o.errors.append(SimulatorResultCodes.wrongState("DNO")) }
             declaration.status = "20"
-            declarations[number] = declaration
+            update(declaration)
             o.result["DNO"] = number
             o.result["STS"] = "20"
             o.subject = number
@@ -166,7 +167,7 @@ extension CenterState {
             applications[number] = application
             if var declaration = declarations[application.declaration] {
                 declaration.values = declaration.values.merging(application.values.removing(["DNO", "RSN"]))
-                declarations[application.declaration] = declaration
+                update(declaration)
             }
             o.result["ANO"] = number
             o.result["STS"] = "30"
@@ -177,7 +178,7 @@ extension CenterState {
                 declaration.status != "30"
             else { return o.errors.append(SimulatorResultCodes.wrongState("DNO")) }
             declaration.pendingChange = v
-            declarations[number] = declaration
+            update(declaration)
             o.result["DNO"] = number
             o.subject = number
         case "IDE":
@@ -187,7 +188,7 @@ extension CenterState {
             }
             declaration.values = declaration.values.merging(change.removing(["DNO", "RSN"]))
             declaration.pendingChange = nil
-            declarations[number] = declaration
+            update(declaration)
             o.result["DNO"] = number
             o.result["STS"] = declaration.status
             o.subject = number
@@ -314,7 +315,7 @@ extension CenterState {
         declaration.status = "30"
         declaration.permitDate = clock.today
         declaration.permitTime = clock.time
-        declarations[number] = declaration
+        update(declaration)
         return declaration
     }
 }

@@ -41,7 +41,11 @@ struct CenterState {
     var counters: [String: Int] = [:]
     /// Export cargo (ECR/SCR) by 輸出管理番号.
     var exportCargo: [String: NaccsItemValues] = [:]
-    var declarations: [String: Declaration] = [:]
+    private(set) var declarations: [String: Declaration] = [:]
+    /// The latest export declaration number by 輸出管理番号, and import by B/L number (neither changes after EDA/IDA:
+    /// no change or amendment layout carries ECN or BLN).
+    private var exportByControlNumber: [String: String] = [:]
+    private var importByBillOfLading: [String: String] = [:]
     var applications: [String: Application] = [:]
     var attachments: [String: NaccsItemValues] = [:]
     /// Bonded transports by number, with status and approval date.
@@ -76,13 +80,24 @@ struct CenterState {
         }
     }
 
-    /// The import declaration for B/L `bl`, the latest first.
-    func importDeclaration(billOfLading bl: String) -> Declaration? {
-        declarations.values.filter { $0.direction == .import && $0.values["BLN"] == bl }.max { $0.number < $1.number }
+    /// The latest import declaration for B/L `bl`.
+    func importDeclaration(billOfLading bl: String) -> Declaration? { importByBillOfLading[bl].flatMap { declarations[$0] } }
+
+    /// The latest export declaration for 輸出管理番号 `ecn`.
+    func exportDeclaration(controlNumber ecn: String) -> Declaration? {
+        exportByControlNumber[ecn].flatMap { declarations[$0] }
     }
 
-    /// The export declaration for 輸出管理番号 `ecn`, the latest first.
-    func exportDeclaration(controlNumber ecn: String) -> Declaration? {
-        declarations.values.filter { $0.direction == .export && $0.values["ECN"] == ecn }.max { $0.number < $1.number }
+    /// Adds a new declaration (EDA/IDA) and indexes it.
+    mutating func add(_ declaration: Declaration) {
+        declarations[declaration.number] = declaration
+        if declaration.direction == .export, let ecn = declaration.values["ECN"] {
+            exportByControlNumber[ecn] = declaration.number
+        } else if declaration.direction == .import, let bl = declaration.values["BLN"] {
+            importByBillOfLading[bl] = declaration.number
+        }
     }
+
+    /// Replaces a declaration's state (status, permit, values other than ECN and BLN).
+    mutating func update(_ declaration: Declaration) { declarations[declaration.number] = declaration }
 }
