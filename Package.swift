@@ -266,6 +266,7 @@ let package = Package(
             name: "NaccsSimulatorTests",
             dependencies: [
                 "NaccsSimulatorKit", "NaccsLink", "NaccsMessages",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/NaccsSimulatorTests", swiftSettings: swiftSettings),

@@ -41,6 +41,7 @@ struct FuzzTests {
             } else {
                 let message = try NaccsOutputMessage(decoding: bytes)
                 #expect((try? message.encoded()) == bytes)
+                if let codes = try? message.resultCodes() { #expect(codes.count <= NaccsOutputMessage.resultCodeLines) }
                 body = message.body
             }
             let values = try layout.decode(body)
