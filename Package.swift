@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "port-protogen", targets: ["ProtoGen"]),
         .executable(name: "port-load", targets: ["LoadGenerator"]),
         .executable(name: "port-identity-bench", targets: ["IdentityBench"]),
+        .executable(name: "naccs-simulator", targets: ["NaccsSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -108,6 +109,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/PortWebhooks", swiftSettings: swiftSettings),
+        // NACCS: the message format (pure Swift, the catalog embedded from catalog/), and the link to NACCS over TCP.
+        .target(
+            name: "NaccsMessages", path: "Sources/NaccsMessages", exclude: ["catalog"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "NaccsLink",
+            dependencies: [
+                "NaccsMessages",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/NaccsLink", swiftSettings: swiftSettings),
 
         // The four services.
         .target(
@@ -192,6 +207,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/IdentityBench", swiftSettings: swiftSettings),
+        .target(
+            name: "NaccsSimulatorKit",
+            dependencies: [
+                "NaccsMessages", "NaccsLink",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/NaccsSimulator/NaccsSimulatorKit", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "NaccsSimulator",
+            dependencies: [
+                "NaccsSimulatorKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/NaccsSimulator/Executable", swiftSettings: swiftSettings),
 
         // Tests.
         // Shared by IdentityTests and DealsTests: the storage backends, the in-process Identity harness and the
@@ -256,5 +289,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/PortWebhooksTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NaccsMessagesTests", dependencies: ["NaccsMessages"], path: "Tests/NaccsMessagesTests",
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NaccsSimulatorTests",
+            dependencies: [
+                "NaccsSimulatorKit", "NaccsLink", "NaccsMessages",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/NaccsSimulatorTests", swiftSettings: swiftSettings),
     ]
 )
