@@ -70,6 +70,76 @@ struct DealEventTests {
             #expect(addedData["organization"] as? String == forwarder.organization)
         }
     }
+    @Test(arguments: TestBackend.available)
+    func formSentAndDeletedReachWhoMayReadIt(_ backend: TestBackend) async throws {
+        let receiver = try await WebhookReceiver.start()
+        defer { Task { await receiver.stop() } }
+        try await withDeals(backend) { h in
+            let world = try await FormWorld.make(h)
+            for member in [world.shipper, world.forwarder, world.carrier, world.trucker, world.broker] {
+                _ = try await h.webhookTarget(for: member, url: receiver.url("/\(member.organizationID)"), secret: "s")
+            }
+            // The shipper's booking request: the forwarder (RW) and the carrier (R) may read it; trucker and broker
+            // may not (the matrix's "-").
+            let form = try await h.createForm(world.deal, "UL010", by: world.shipper)
+            var values = FormWorld.bookingRequest
+            values["vesselName"] = "ONE HARMONY"
+            let filled = try await h.updateForm(form, values: values, groups: FormWorld.containerRequests, by: world.shipper)
+            _ = try await h.send(filled.name, etag: filled.etag, by: world.shipper)
+            try await h.deleteForm(filled.name, by: world.shipper)
+
+            func told(_ type: String) async throws -> [String] {
+                try await eventually { () -> [String]? in
+                    let paths = receiver.acknowledgedRequests
+                        .filter { $0.header(WebhookSignature.eventTypeHeader) == type }.map(\.uri).sorted()
+                    return paths.count >= 2 ? paths : nil
+                }
+            }
+            let readers = ["/\(world.forwarder.organizationID)", "/\(world.carrier.organizationID)"].sorted()
+            #expect(try await told("form.sent") == readers)
+            #expect(try await told("form.deleted") == readers)
+            let sent = try #require(
+                receiver.acknowledgedRequests.first { $0.header(WebhookSignature.eventTypeHeader) == "form.sent" })
+            let data = try #require(
+                (try JSONSerialization.jsonObject(with: Data(sent.body)) as? [String: Any])?["data"] as? [String: Any])
+            #expect(data["operationType"] as? String == "send")
+            #expect(data["reportCode"] as? String == "UL010")
+            #expect(data["report"] as? String == filled.name)
+            // Nobody who may not read the form was told anything about it.
+            let strangers = ["/\(world.trucker.organizationID)", "/\(world.broker.organizationID)"]
+            #expect(receiver.requests.filter { strangers.contains($0.uri) && ($0.header(WebhookSignature.eventTypeHeader) ?? "").hasPrefix("form.") }.isEmpty)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func draftsStayOffTheTimelineOfReaders(_ backend: TestBackend) async throws {
+        try await withDeals(backend) { h in
+            let world = try await FormWorld.make(h)
+            let form = try await h.createForm(world.deal, "UL010", by: world.shipper)
+            let filled = try await h.updateForm(
+                form, values: FormWorld.bookingRequest, groups: FormWorld.containerRequests, by: world.shipper)
+            func formEntries(_ member: Member) async throws -> [Cyberport_Deals_V1_TimelineEntry] {
+                var request = Cyberport_Deals_V1_ListTimelineEntriesRequest()
+                request.parent = world.deal.name
+                request.form = filled.name
+                return try await h.timeline.listTimelineEntries(request, options: member.options).timelineEntries
+            }
+            func formKinds(_ member: Member) async throws -> [Cyberport_Deals_V1_TimelineEntryKind] {
+                try await formEntries(member).map(\.kind)
+            }
+            // The carrier (Read) does not see the draft being prepared; the forwarder (ReadWrite) does.
+            #expect(try await formKinds(world.carrier) == [])
+            #expect(try await formKinds(world.forwarder) == [.formCreated, .formUpdated])
+            let sent = try await h.send(filled.name, etag: filled.etag, by: world.shipper)
+            _ = try await h.updateForm(sent, values: ["commodity": "Spare parts"], by: world.shipper)
+            _ = try await h.markRead(filled.name, by: world.carrier)
+            #expect(try await formKinds(world.carrier) == [.formSent, .formUpdated, .formRead])
+            let diff = try await formEntries(world.carrier)[1].changes.map { "\($0.field):\($0.oldValue)→\($0.newValue)" }
+            #expect(diff == ["commodity:Machine parts→Spare parts"])
+            // The trucker may not read UL010 at all: none of its entries.
+            #expect(try await formKinds(world.trucker) == [])
+        }
+    }
 }
 
 extension DealsHarness {
