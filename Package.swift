@@ -136,13 +136,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Naccs", swiftSettings: swiftSettings),
+        .target(
+            name: "StatsKit",
+            dependencies: [
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Stats/StatsKit", swiftSettings: swiftSettings),
         .executableTarget(
             name: "StatsService",
             dependencies: [
-                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore",
+                "StatsKit", "PortServiceKit", "PortStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Services/Stats", swiftSettings: swiftSettings),
+            path: "Services/Stats/Executable", swiftSettings: swiftSettings),
 
         // Tools.
         .executableTarget(
@@ -179,7 +186,7 @@ let package = Package(
             path: "Tools/IdentityBench", swiftSettings: swiftSettings),
 
         // Tests.
-        // Shared by IdentityTests and DealsTests: the storage backends, the in-process Identity harness and the
+        // Shared by IdentityTests, DealsTests and StatsTests: the storage backends, the in-process Identity harness and the
         // RPC-error expectations.
         .target(
             name: "CyberPortTestSupport",

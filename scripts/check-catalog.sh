@@ -1,19 +1,31 @@
 #!/usr/bin/env bash
-# Fails when the committed Services/Deals/DealsKit/Catalog/Generated/CatalogData.swift is not what
-# Services/Deals/catalog/embed.sh produces from the committed catalog files (someone edited the catalog without
-# re-embedding, or edited the generated file by hand).
+# Fails when an embedded catalog is not what its embed.sh produces from the committed catalog files (someone edited a
+# catalog without re-embedding, or edited the generated file by hand):
+#   Services/Deals/DealsKit/Catalog/Generated/CatalogData.swift      from Services/Deals/catalog/ (the form catalog)
+#   Services/Stats/StatsKit/Catalog/Generated/StatsCatalogData.swift from Services/Stats/catalog/ (commodity classes,
+#                                                                     facility types)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-committed="$root/Services/Deals/DealsKit/Catalog/Generated/CatalogData.swift"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-"$root/Services/Deals/catalog/embed.sh" "$work/CatalogData.swift" >/dev/null
-if ! diff -u "$committed" "$work/CatalogData.swift" >"$work/diff"; then
-    echo "check-catalog.sh: $committed is out of date with Services/Deals/catalog/:" >&2
-    head -50 "$work/diff" >&2
-    echo "Run Services/Deals/catalog/embed.sh and commit the result." >&2
-    exit 1
-fi
-echo "check-catalog.sh: the embedded form catalog is up to date"
+status=0
+check() {
+    local name="$1" embed="$2" committed="$3"
+    local fresh
+    fresh="$work/$(basename "$committed")"
+    "$root/$embed" "$fresh" >/dev/null
+    if ! diff -u "$root/$committed" "$fresh" >"$work/diff"; then
+        echo "check-catalog.sh: $committed is out of date with $(dirname "$embed")/:" >&2
+        head -50 "$work/diff" >&2
+        echo "Run $embed and commit the result." >&2
+        status=1
+    else
+        echo "check-catalog.sh: the embedded $name is up to date"
+    fi
+}
+
+check "form catalog" Services/Deals/catalog/embed.sh Services/Deals/DealsKit/Catalog/Generated/CatalogData.swift
+check "Stats catalog" Services/Stats/catalog/embed.sh Services/Stats/StatsKit/Catalog/Generated/StatsCatalogData.swift
+exit "$status"

@@ -19,7 +19,15 @@ SERVERS = {
     "cyberport-identity": ["cyberport.identity.v1.IdentityService"],
     "cyberport-deals": ["cyberport.deals.v1.DealService"],
     "cyberport-naccs": ["cyberport.naccs.v1.NaccsService"],
-    "cyberport-stats": ["cyberport.stats.v1.StatsService"],
+    "cyberport-stats": [
+        "cyberport.stats.v1.PortService",
+        "cyberport.stats.v1.PortCallService",
+        "cyberport.stats.v1.PortSurveyService",
+        "cyberport.stats.v1.StatisticalTableService",
+        "cyberport.stats.v1.FacilityLedgerService",
+        "cyberport.stats.v1.InspectionService",
+        "cyberport.stats.v1.AssetQueryService",
+    ],
 }
 HEALTH = "grpc.health.v1.Health"
 REFLECTION_VERSIONS = ["v1", "v1alpha"]
