@@ -220,6 +220,14 @@ let package = Package(
             ],
             path: "Tests/DealsTests", swiftSettings: swiftSettings),
         .testTarget(
+            name: "StatsTests",
+            dependencies: [
+                "CyberPortTestSupport", "StatsKit", "IdentityKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth",
+                "PortServiceKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/StatsTests", swiftSettings: swiftSettings),
+        .testTarget(
             name: "PortRPCTests",
             dependencies: ["PortRPC", "PortAPI", "PortProtocol", "PortServiceKit", "PortInterop",
                 .product(name: "NIOCore", package: "swift-nio"),
