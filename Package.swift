@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "port-protogen", targets: ["ProtoGen"]),
         .executable(name: "port-load", targets: ["LoadGenerator"]),
         .executable(name: "port-identity-bench", targets: ["IdentityBench"]),
+        .executable(name: "port-stats-bench", targets: ["StatsBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -184,6 +185,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/IdentityBench", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "StatsBench",
+            dependencies: [
+                "StatsKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol", "PortServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/StatsBench", swiftSettings: swiftSettings),
 
         // Tests.
         // Shared by IdentityTests, DealsTests and StatsTests: the storage backends, the in-process Identity harness and the
