@@ -64,6 +64,11 @@ class PB:
     naccs_grpc = interop_protos.load("cyberport/naccs/v1/naccs_pb2_grpc")
     stats = interop_protos.load("cyberport/stats/v1/tables_pb2")
     stats_grpc = interop_protos.load("cyberport/stats/v1/tables_pb2_grpc")
+    # The other Stats files, so that their services are in the default descriptor pool too.
+    stats_others = [
+        interop_protos.load(f"cyberport/stats/v1/{name}_pb2")
+        for name in ("ports", "port_calls", "survey", "facilities", "inspections")
+    ]
 
 
 def payload(size: int):
