@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "port-load", targets: ["LoadGenerator"]),
         .executable(name: "port-identity-bench", targets: ["IdentityBench"]),
         .executable(name: "naccs-simulator", targets: ["NaccsSimulator"]),
+        .executable(name: "port-stats-bench", targets: ["StatsBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -164,13 +165,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Naccs", swiftSettings: swiftSettings),
+        .target(
+            name: "StatsKit",
+            dependencies: [
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Services/Stats/StatsKit", swiftSettings: swiftSettings),
         .executableTarget(
             name: "StatsService",
             dependencies: [
-                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore",
+                "StatsKit", "PortServiceKit", "PortStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Services/Stats", swiftSettings: swiftSettings),
+            path: "Services/Stats/Executable", swiftSettings: swiftSettings),
 
         // Tools.
         .executableTarget(
@@ -225,9 +233,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/NaccsSimulator/Executable", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "StatsBench",
+            dependencies: [
+                "StatsKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol", "PortServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/StatsBench", swiftSettings: swiftSettings),
 
         // Tests.
-        // Shared by IdentityTests and DealsTests: the storage backends, the in-process Identity harness and the
+        // Shared by IdentityTests, DealsTests and StatsTests: the storage backends, the in-process Identity harness and the
         // RPC-error expectations.
         .target(
             name: "CyberPortTestSupport",
@@ -264,6 +280,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/DealsTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StatsTests",
+            dependencies: [
+                "CyberPortTestSupport", "StatsKit", "IdentityKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth",
+                "PortServiceKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/StatsTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "PortRPCTests",
             dependencies: ["PortRPC", "PortAPI", "PortProtocol", "PortServiceKit", "PortInterop",

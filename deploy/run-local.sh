@@ -209,6 +209,7 @@ if [[ -z "${CYBERPORT_DEALS_SERVICE_CREDENTIAL:-}" ]]; then
 fi
 export CYBERPORT_DEALS_SERVICE_CREDENTIAL
 export CYBERPORT_DEALS_IDENTITY_ADDRESS="$DIAL_HOST:${PORT[identity]}"
+export CYBERPORT_STATS_IDENTITY_ADDRESS="$DIAL_HOST:${PORT[identity]}"
 
 for service in deals naccs stats; do start_service "$service"; done
 for service in deals naccs stats; do wait_healthy "$service"; done

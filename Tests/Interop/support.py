@@ -62,8 +62,13 @@ class PB:
     deals_grpc = interop_protos.load("cyberport/deals/v1/deals_pb2_grpc")
     naccs = interop_protos.load("cyberport/naccs/v1/naccs_pb2")
     naccs_grpc = interop_protos.load("cyberport/naccs/v1/naccs_pb2_grpc")
-    stats = interop_protos.load("cyberport/stats/v1/stats_pb2")
-    stats_grpc = interop_protos.load("cyberport/stats/v1/stats_pb2_grpc")
+    stats = interop_protos.load("cyberport/stats/v1/tables_pb2")
+    stats_grpc = interop_protos.load("cyberport/stats/v1/tables_pb2_grpc")
+    # The other Stats files, so that their services are in the default descriptor pool too.
+    stats_others = [
+        interop_protos.load(f"cyberport/stats/v1/{name}_pb2")
+        for name in ("ports", "port_calls", "survey", "facilities", "inspections")
+    ]
 
 
 def payload(size: int):
@@ -245,7 +250,7 @@ _shared_identity: ServerProcess | None = None
 
 def shared_identity() -> ServerProcess:
     """One cyberport-identity for the whole session (started on first use, stopped at exit): Deals starts only when
-    Identity is reachable, so every cyberport-deals started here gets its address."""
+    Identity is reachable (and Stats too), so every cyberport-deals and cyberport-stats started here gets its address."""
     global _shared_identity
     if _shared_identity is None or not _shared_identity.alive():
         _shared_identity = start_server("cyberport-identity")
@@ -257,11 +262,11 @@ def start_server(
     executable: str, extra: list[str] | None = None, log_dir: Path | None = None, stock: bool = False
 ) -> ServerProcess:
     """Starts `executable` on a free loopback port and waits until it is SERVING (a few tries if the port is taken).
-    cyberport-deals is pointed at the shared Identity unless `extra` names --identity-address.
+    cyberport-deals and cyberport-stats are pointed at the shared Identity unless `extra` names --identity-address.
 
     stock=True starts Tests/Interop/stock_server.py whatever CYBERPORT_INTEROP_TARGET says."""
     extra = list(extra or [])
-    if executable == "cyberport-deals" and not stock and TARGET != "stock" and "--identity-address" not in extra:
+    if executable in ("cyberport-deals", "cyberport-stats") and not stock and TARGET != "stock" and "--identity-address" not in extra:
         extra += ["--identity-address", shared_identity().address]
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="cyberport-interop-logs-"))
     last: ServerStartError | None = None

@@ -17,9 +17,19 @@ from support import PB
 SERVERS = {
     "port-interop-server": ["grpc.testing.TestService", "grpc.testing.BenchmarkService"],
     "cyberport-identity": ["cyberport.identity.v1.IdentityService"],
-    "cyberport-deals": ["cyberport.deals.v1.DealService"],
+    "cyberport-deals": [
+        "cyberport.deals.v1.DealService", "cyberport.deals.v1.FormService", "cyberport.deals.v1.TimelineService",
+    ],
     "cyberport-naccs": ["cyberport.naccs.v1.NaccsService"],
-    "cyberport-stats": ["cyberport.stats.v1.StatsService"],
+    "cyberport-stats": [
+        "cyberport.stats.v1.PortService",
+        "cyberport.stats.v1.PortCallService",
+        "cyberport.stats.v1.PortSurveyService",
+        "cyberport.stats.v1.StatisticalTableService",
+        "cyberport.stats.v1.FacilityLedgerService",
+        "cyberport.stats.v1.InspectionService",
+        "cyberport.stats.v1.AssetQueryService",
+    ],
 }
 HEALTH = "grpc.health.v1.Health"
 REFLECTION_VERSIONS = ["v1", "v1alpha"]

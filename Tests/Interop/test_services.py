@@ -69,7 +69,7 @@ CATALOGUES = {
     ),
     "stats": Catalogue(
         "cyberport-stats",
-        PB.stats_grpc.StatsServiceStub,
+        PB.stats_grpc.StatisticalTableServiceStub,
         "ListSurveyTables",
         PB.stats.ListSurveyTablesRequest,
         "survey_tables",

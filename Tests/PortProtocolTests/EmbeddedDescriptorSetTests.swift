@@ -10,6 +10,8 @@ struct EmbeddedDescriptorSetTests {
         #expect(
             pool.allServices.map(\.fullName) == [
                 "cyberport.deals.v1.DealService",
+                "cyberport.deals.v1.FormService",
+                "cyberport.deals.v1.TimelineService",
                 "cyberport.identity.v1.ApiKeyService",
                 "cyberport.identity.v1.AuthService",
                 "cyberport.identity.v1.CompanyService",
@@ -18,7 +20,13 @@ struct EmbeddedDescriptorSetTests {
                 "cyberport.identity.v1.UserService",
                 "cyberport.identity.v1.WebhookTargetService",
                 "cyberport.naccs.v1.NaccsService",
-                "cyberport.stats.v1.StatsService",
+                "cyberport.stats.v1.AssetQueryService",
+                "cyberport.stats.v1.FacilityLedgerService",
+                "cyberport.stats.v1.InspectionService",
+                "cyberport.stats.v1.PortCallService",
+                "cyberport.stats.v1.PortService",
+                "cyberport.stats.v1.PortSurveyService",
+                "cyberport.stats.v1.StatisticalTableService",
                 "grpc.health.v1.Health",
                 "grpc.reflection.v1.ServerReflection",
                 "grpc.reflection.v1alpha.ServerReflection",

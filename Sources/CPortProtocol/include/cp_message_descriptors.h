@@ -16,7 +16,12 @@
 #include "cyberport/identity/v1/organizations.pb-c.h"
 #include "cyberport/identity/v1/webhooks.pb-c.h"
 #include "cyberport/naccs/v1/naccs.pb-c.h"
-#include "cyberport/stats/v1/stats.pb-c.h"
+#include "cyberport/stats/v1/ports.pb-c.h"
+#include "cyberport/stats/v1/facilities.pb-c.h"
+#include "cyberport/stats/v1/inspections.pb-c.h"
+#include "cyberport/stats/v1/port_calls.pb-c.h"
+#include "cyberport/stats/v1/survey.pb-c.h"
+#include "cyberport/stats/v1/tables.pb-c.h"
 #include "google/protobuf/duration.pb-c.h"
 #include "google/rpc/error_details.pb-c.h"
 #include "google/protobuf/any.pb-c.h"
@@ -441,7 +446,230 @@ static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs_
     return &cyberport__naccs__v1__get_naccs_procedure_request__descriptor;
 }
 
-/* cyberport/stats/v1/stats.proto */
+/* cyberport/stats/v1/ports.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__geo_point(void) {
+    return &cyberport__stats__v1__geo_point__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__port(void) {
+    return &cyberport__stats__v1__port__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__create_port_request(void) {
+    return &cyberport__stats__v1__create_port_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__get_port_request(void) {
+    return &cyberport__stats__v1__get_port_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_ports_request(void) {
+    return &cyberport__stats__v1__list_ports_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_ports_response(void) {
+    return &cyberport__stats__v1__list_ports_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__update_port_request(void) {
+    return &cyberport__stats__v1__update_port_request__descriptor;
+}
+
+/* cyberport/stats/v1/facilities.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__facility_work(void) {
+    return &cyberport__stats__v1__facility_work__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__facility_attachment(void) {
+    return &cyberport__stats__v1__facility_attachment__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__facility(void) {
+    return &cyberport__stats__v1__facility__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__facility_category(void) {
+    return &cyberport__stats__v1__facility_category__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__facility_type(void) {
+    return &cyberport__stats__v1__facility_type__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__create_facility_request(void) {
+    return &cyberport__stats__v1__create_facility_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__get_facility_request(void) {
+    return &cyberport__stats__v1__get_facility_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_facilities_request(void) {
+    return &cyberport__stats__v1__list_facilities_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_facilities_response(void) {
+    return &cyberport__stats__v1__list_facilities_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__update_facility_request(void) {
+    return &cyberport__stats__v1__update_facility_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__add_facility_work_request(void) {
+    return &cyberport__stats__v1__add_facility_work_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_facility_categories_request(void) {
+    return &cyberport__stats__v1__list_facility_categories_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_facility_categories_response(void) {
+    return &cyberport__stats__v1__list_facility_categories_response__descriptor;
+}
+
+/* cyberport/stats/v1/inspections.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__member_grade(void) {
+    return &cyberport__stats__v1__member_grade__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__inspection(void) {
+    return &cyberport__stats__v1__inspection__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__planned_intervention(void) {
+    return &cyberport__stats__v1__planned_intervention__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__maintenance_plan(void) {
+    return &cyberport__stats__v1__maintenance_plan__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__record_inspection_request(void) {
+    return &cyberport__stats__v1__record_inspection_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__get_inspection_request(void) {
+    return &cyberport__stats__v1__get_inspection_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_inspections_request(void) {
+    return &cyberport__stats__v1__list_inspections_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_inspections_response(void) {
+    return &cyberport__stats__v1__list_inspections_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__get_maintenance_plan_request(void) {
+    return &cyberport__stats__v1__get_maintenance_plan_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__update_maintenance_plan_request(void) {
+    return &cyberport__stats__v1__update_maintenance_plan_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_overdue_inspections_request(void) {
+    return &cyberport__stats__v1__list_overdue_inspections_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__overdue_inspection(void) {
+    return &cyberport__stats__v1__overdue_inspection__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_overdue_inspections_response(void) {
+    return &cyberport__stats__v1__list_overdue_inspections_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__get_grade_distribution_request(void) {
+    return &cyberport__stats__v1__get_grade_distribution_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__grade_distribution(void) {
+    return &cyberport__stats__v1__grade_distribution__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__get_facility_ageing_request(void) {
+    return &cyberport__stats__v1__get_facility_ageing_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__age_band(void) {
+    return &cyberport__stats__v1__age_band__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__facility_ageing(void) {
+    return &cyberport__stats__v1__facility_ageing__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__get_planned_spending_request(void) {
+    return &cyberport__stats__v1__get_planned_spending_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__year_spending(void) {
+    return &cyberport__stats__v1__year_spending__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__planned_spending(void) {
+    return &cyberport__stats__v1__planned_spending__descriptor;
+}
+
+/* cyberport/stats/v1/port_calls.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__ship_particulars(void) {
+    return &cyberport__stats__v1__ship_particulars__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__cargo_on_board(void) {
+    return &cyberport__stats__v1__cargo_on_board__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__dangerous_goods_on_board(void) {
+    return &cyberport__stats__v1__dangerous_goods_on_board__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__berth_use(void) {
+    return &cyberport__stats__v1__berth_use__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__port_call_report(void) {
+    return &cyberport__stats__v1__port_call_report__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__submit_port_call_report_request(void) {
+    return &cyberport__stats__v1__submit_port_call_report_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__get_port_call_report_request(void) {
+    return &cyberport__stats__v1__get_port_call_report_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_port_call_reports_request(void) {
+    return &cyberport__stats__v1__list_port_call_reports_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_port_call_reports_response(void) {
+    return &cyberport__stats__v1__list_port_call_reports_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__amend_port_call_report_request(void) {
+    return &cyberport__stats__v1__amend_port_call_report_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__cancel_port_call_report_request(void) {
+    return &cyberport__stats__v1__cancel_port_call_report_request__descriptor;
+}
+
+/* cyberport/stats/v1/survey.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__ship_entry_line(void) {
+    return &cyberport__stats__v1__ship_entry_line__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__passenger_line(void) {
+    return &cyberport__stats__v1__passenger_line__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__weight_and_volume(void) {
+    return &cyberport__stats__v1__weight_and_volume__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__cargo_line(void) {
+    return &cyberport__stats__v1__cargo_line__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__vehicle_line(void) {
+    return &cyberport__stats__v1__vehicle_line__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__survey_content(void) {
+    return &cyberport__stats__v1__survey_content__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__survey_submission(void) {
+    return &cyberport__stats__v1__survey_submission__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__survey_revision(void) {
+    return &cyberport__stats__v1__survey_revision__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__submit_survey_request(void) {
+    return &cyberport__stats__v1__submit_survey_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__get_survey_submission_request(void) {
+    return &cyberport__stats__v1__get_survey_submission_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_survey_submissions_request(void) {
+    return &cyberport__stats__v1__list_survey_submissions_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_survey_submissions_response(void) {
+    return &cyberport__stats__v1__list_survey_submissions_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_survey_revisions_request(void) {
+    return &cyberport__stats__v1__list_survey_revisions_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_survey_revisions_response(void) {
+    return &cyberport__stats__v1__list_survey_revisions_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__approve_survey_submission_request(void) {
+    return &cyberport__stats__v1__approve_survey_submission_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__reject_survey_submission_request(void) {
+    return &cyberport__stats__v1__reject_survey_submission_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__commodity_class(void) {
+    return &cyberport__stats__v1__commodity_class__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_commodity_classes_request(void) {
+    return &cyberport__stats__v1__list_commodity_classes_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__list_commodity_classes_response(void) {
+    return &cyberport__stats__v1__list_commodity_classes_response__descriptor;
+}
+
+/* cyberport/stats/v1/tables.proto */
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__survey_table(void) {
     return &cyberport__stats__v1__survey_table__descriptor;
 }
@@ -453,6 +681,24 @@ static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats_
 }
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__get_survey_table_request(void) {
     return &cyberport__stats__v1__get_survey_table_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__table_column(void) {
+    return &cyberport__stats__v1__table_column__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__table_row(void) {
+    return &cyberport__stats__v1__table_row__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__get_statistical_table_request(void) {
+    return &cyberport__stats__v1__get_statistical_table_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__statistical_table(void) {
+    return &cyberport__stats__v1__statistical_table__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__statistical_table_chunk(void) {
+    return &cyberport__stats__v1__statistical_table_chunk__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__csv_chunk(void) {
+    return &cyberport__stats__v1__csv_chunk__descriptor;
 }
 
 /* google/protobuf/duration.proto */
