@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the library test suites (protocol module, descriptors/JSON, runtime end to end, crypto/auth, storage) under
+# Runs the library test suites (protocol module, descriptors/JSON, runtime end to end, crypto/auth, storage, webhooks
+# with libcurl, NACCS messages) under
 # AddressSanitizer with LeakSanitizer: C memory of protobuf-c, nghttp2, libsodium, SQLite, libpq and the arena must be
 # freed exactly once and never leak. The storage suite also runs on PostgreSQL when CYBERPORT_TEST_POSTGRES_URL is set
 # (.ci/run sets it).
@@ -14,4 +15,4 @@ swift build --build-tests --sanitize=address --scratch-path .build-asan
 printf '\n==> swift test under AddressSanitizer + LeakSanitizer\n'
 ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$PWD/.ci/lsan.supp:print_suppressions=0" \
     swift test --skip-build --sanitize=address --scratch-path .build-asan \
-    --filter 'PortRPCTests|PortProtocolTests|PortDescriptorsTests|PortAuthTests|PortStoreTests' --skip 'StockServerInterop'
+    --filter 'PortRPCTests|PortProtocolTests|PortDescriptorsTests|PortAuthTests|PortStoreTests|PortWebhooksTests|NaccsMessagesTests' --skip 'StockServerInterop'
