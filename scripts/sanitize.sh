@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the library test suites (protocol module, descriptors/JSON, runtime end to end, crypto/auth, storage, webhooks
 # with libcurl, NACCS messages) under AddressSanitizer with LeakSanitizer: C memory of protobuf-c, nghttp2, libsodium,
-# SQLite, libpq, libcurl and the arena must be freed exactly once and never leak. The storage suite also runs on PostgreSQL when CYBERPORT_TEST_POSTGRES_URL is set
-# (.ci/run sets it).
+# SQLite, libpq, libcurl and the arena must be freed exactly once and never leak. The storage and webhook suites also
+# run on PostgreSQL when CYBERPORT_TEST_POSTGRES_URL is set (.ci/run sets it).
 # Suppressions (.ci/lsan.supp) cover only Foundation's Process/Pipe and XCTest's runner, which tests use to start
 # helper processes. The stock-server interop suite is left out here (it needs the Python venv of scripts/test.sh).
 set -euo pipefail
