@@ -3,6 +3,7 @@
 # edited a catalog without re-embedding, or edited the generated file by hand):
 #   - the Deals form catalog: Services/Deals/catalog/ → Services/Deals/DealsKit/Catalog/Generated/CatalogData.swift
 #   - the NACCS catalog: Sources/NaccsMessages/catalog/ → Sources/NaccsMessages/Procedures/Generated/NaccsCatalogData.swift
+#   - the Naccs relay's tables: Services/Naccs/catalog/ → Services/Naccs/NaccsKit/Catalog/Generated/RelayCatalogData.swift
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,3 +24,4 @@ check() {
 
 check form Services/Deals/catalog/embed.sh Services/Deals/DealsKit/Catalog/Generated/CatalogData.swift
 check NACCS Sources/NaccsMessages/catalog/embed.sh Sources/NaccsMessages/Procedures/Generated/NaccsCatalogData.swift
+check relay Services/Naccs/catalog/embed.sh Services/Naccs/NaccsKit/Catalog/Generated/RelayCatalogData.swift
