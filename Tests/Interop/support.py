@@ -245,7 +245,7 @@ _shared_identity: ServerProcess | None = None
 
 def shared_identity() -> ServerProcess:
     """One cyberport-identity for the whole session (started on first use, stopped at exit): Deals starts only when
-    Identity is reachable, so every cyberport-deals started here gets its address."""
+    Identity is reachable (and so does Naccs), so every cyberport-deals and cyberport-naccs started here gets its address."""
     global _shared_identity
     if _shared_identity is None or not _shared_identity.alive():
         _shared_identity = start_server("cyberport-identity")
@@ -257,11 +257,11 @@ def start_server(
     executable: str, extra: list[str] | None = None, log_dir: Path | None = None, stock: bool = False
 ) -> ServerProcess:
     """Starts `executable` on a free loopback port and waits until it is SERVING (a few tries if the port is taken).
-    cyberport-deals is pointed at the shared Identity unless `extra` names --identity-address.
+    cyberport-deals and cyberport-naccs are pointed at the shared Identity unless `extra` names --identity-address.
 
     stock=True starts Tests/Interop/stock_server.py whatever CYBERPORT_INTEROP_TARGET says."""
     extra = list(extra or [])
-    if executable == "cyberport-deals" and not stock and TARGET != "stock" and "--identity-address" not in extra:
+    if executable in ("cyberport-deals", "cyberport-naccs") and not stock and TARGET != "stock" and "--identity-address" not in extra:
         extra += ["--identity-address", shared_identity().address]
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="cyberport-interop-logs-"))
     last: ServerStartError | None = None
