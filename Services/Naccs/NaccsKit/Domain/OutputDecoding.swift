@@ -7,7 +7,7 @@ struct DecodedOutput: Sendable {
     /// The body's items by abbreviation (without the result codes); empty when the layout is unknown or the body
     /// does not decode.
     var values: NaccsItemValues
-    /// The layout used ("EDA.result", "IEX.reply", "EXPORT-PERMIT"), nil when none fits.
+    /// The layout used ("EDA.notice", "IEX.reply", "EXPORT-PERMIT"), nil when none fits.
     var layout: String?
     var json: String
 
@@ -103,17 +103,17 @@ struct DecodedOutput: Sendable {
 enum IssuedNumbers {
     /// (layout, item or nil for a fixed value, path, fixed value).
     private static let rules: [(layout: String, item: String?, path: String, fixed: String?)] = [
-        ("ECR.result", "ECN", "naccs.exportControlNumber", nil),
-        ("SCR.result", "ECN", "naccs.exportControlNumber", nil),
-        ("EDA.result", "DNO", "naccs.exportDeclarationNumber", nil),
-        ("EDC.result", nil, "naccs.exportPermitStatus", "DECLARED"),
+        ("ECR.notice", "ECN", "naccs.exportControlNumber", nil),
+        ("SCR.notice", "ECN", "naccs.exportControlNumber", nil),
+        ("EDA.notice", "DNO", "naccs.exportDeclarationNumber", nil),
+        ("EDC.notice", nil, "naccs.exportPermitStatus", "DECLARED"),
         ("EXPORT-PERMIT", nil, "naccs.exportPermitStatus", "PERMITTED"),
         ("EXPORT-PERMIT", "PMD", "naccs.exportPermitDate", nil),
-        ("IDA.result", "DNO", "naccs.importDeclarationNumber", nil),
-        ("IDC.result", nil, "naccs.importPermitStatus", "DECLARED"),
+        ("IDA.notice", "DNO", "naccs.importDeclarationNumber", nil),
+        ("IDC.notice", nil, "naccs.importPermitStatus", "DECLARED"),
         ("IMPORT-PERMIT", nil, "naccs.importPermitStatus", "PERMITTED"),
         ("IMPORT-PERMIT", "PMD", "naccs.importPermitDate", nil),
-        ("DOR.result", nil, "naccs.deliveryOrderStatus", "REGISTERED"),
+        ("DOR.notice", nil, "naccs.deliveryOrderStatus", "REGISTERED"),
     ]
 
     /// The layouts whose outputs arrive later and are waited for after a send of the business code (EDC → the export

@@ -35,14 +35,14 @@ struct OutputRecorder: Sendable {
             let outputsTable = OutputQueries(session: session)
             let sends = SendQueries(session: session)
             var completed: [SendRecord] = []
-            for output in usable {
+            for (index, output) in usable.enumerated() {
                 let sequence = output.sequence > 0 ? Int64(output.sequence) : nil
                 if let sequence, try outputsTable.exists(credential: credential.id, sequence: sequence) { continue }
                 let header = output.message.header
                 let send = header.inputInformationID.isEmpty ? nil : try sends.find(inputID: header.inputInformationID)
                 let decoded = DecodedOutput(output.message, catalog: catalog)
                 let record = OutputRecord(
-                    id: ResourceID.generate(now: now), sendID: send?.id, dealNumber: send?.dealNumber ?? "",
+                    id: ResourceID.generate(now: now + Int64(index) * 1000), sendID: send?.id, dealNumber: send?.dealNumber ?? "",
                     businessCode: send?.businessCode ?? header.businessCode, organizationID: send?.organizationID ?? credential.organizationID,
                     credentialID: credential.id, mailboxSequence: sequence, outputCode: header.outputInformationCode,
                     kind: header.kind.rawValue, subject: header.subject, inputID: header.inputInformationID,
