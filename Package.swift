@@ -158,13 +158,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Services/Deals/Executable", swiftSettings: swiftSettings),
+        .target(
+            name: "NaccsKit",
+            dependencies: [
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth", "PortCrypto", "PortWebhooks",
+                "NaccsMessages", "NaccsLink",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Services/Naccs/NaccsKit", swiftSettings: swiftSettings),
         .executableTarget(
             name: "NaccsService",
             dependencies: [
-                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore",
+                "NaccsKit", "NaccsLink", "PortServiceKit", "PortStore", "PortRPC", "PortAuth", "PortWebhooks", "PortCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Services/Naccs", swiftSettings: swiftSettings),
+            path: "Services/Naccs/Executable", swiftSettings: swiftSettings),
         .target(
             name: "StatsKit",
             dependencies: [
@@ -316,6 +326,14 @@ let package = Package(
         .testTarget(
             name: "NaccsMessagesTests", dependencies: ["NaccsMessages"], path: "Tests/NaccsMessagesTests",
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NaccsTests",
+            dependencies: [
+                "CyberPortTestSupport", "NaccsKit", "DealsKit", "IdentityKit", "NaccsSimulatorKit", "NaccsLink", "NaccsMessages",
+                "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth", "PortServiceKit", "PortWebhooks", "PortCrypto",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/NaccsTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "NaccsSimulatorTests",
             dependencies: [

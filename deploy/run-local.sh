@@ -14,9 +14,14 @@
 #   CYBERPORT_DATA_DIR          data root (default ./data); service data in <root>/<service>, logs in <root>/logs
 #   CYBERPORT_BUILD_PATH        SwiftPM scratch path (default .build)
 #   CYBERPORT_STARTUP_TIMEOUT   seconds each service gets to answer SERVING (default 60)
-#   CYBERPORT_DEALS_SERVICE_CREDENTIAL
-#                               Deals' service credential; default: made once as the operator (Identity starts first)
-#                               and kept in <data root>/deals-service-credential
+#   CYBERPORT_DEALS_SERVICE_CREDENTIAL / CYBERPORT_NACCS_SERVICE_CREDENTIAL
+#                               the services' credentials; default: made once as the operator (Identity starts first)
+#                               and kept in <data root>/deals-service-credential and <data root>/naccs-service-credential
+#   CYBERPORT_NACCS_KEY_ENCRYPTION_KEY
+#                               seals NACCS passwords at rest; default: made once, kept in <data root>/naccs-key-encryption-key
+#   CYBERPORT_NACCS_SIMULATOR_PORT (default 50090), CYBERPORT_NACCS_SIMULATOR_USERS_FILE
+#                               the NACCS simulator the relay talks to, and the NACCS users it accepts (default: written
+#                               once to <data root>/naccs-simulator-users.txt with the README walkthrough's users)
 #   CYBERPORT_IDENTITY_OPERATOR_EMAIL / _OPERATOR_PASSWORD
 #                               the platform operator account Identity creates on first start (default
 #                               operator@cyberport.localhost with a random password kept in <data root>/operator-password)
@@ -84,7 +89,7 @@ if (( build )); then
   swift build -c "$configuration" --scratch-path "$BUILD_PATH"
 fi
 BIN="$(swift build -c "$configuration" --scratch-path "$BUILD_PATH" --show-bin-path)"
-for exe in cyberport "${SERVICES[@]/#/cyberport-}"; do
+for exe in cyberport naccs-simulator "${SERVICES[@]/#/cyberport-}"; do
   [[ -x "$BIN/$exe" ]] || fail "$BIN/$exe is missing: run without --no-build"
 done
 CLI="$BIN/cyberport"
@@ -121,7 +126,7 @@ stop_all() {
   trap '' INT TERM
   say "$reason: stopping the services (SIGTERM; each drains running calls within its grace period)"
   for service in "${!PID[@]}"; do kill -TERM "${PID[$service]}" 2>/dev/null || true; done
-  for service in "${SERVICES[@]}"; do
+  for service in "${SERVICES[@]}" naccs-simulator; do
     [[ -n "${PID[$service]:-}" ]] || continue
     code=0
     wait "${PID[$service]}" || code=$?
@@ -181,11 +186,12 @@ wait_healthy() {
 start_service identity
 wait_healthy identity
 
-# Deals' service credential (an API key with service_name "deals" on the platform organization), made once as the
-# operator through the CLI and kept in <data root>/deals-service-credential (0600).
-credential_file="$DATA_ROOT/deals-service-credential"
-if [[ -z "${CYBERPORT_DEALS_SERVICE_CREDENTIAL:-}" && ! -s "$credential_file" ]]; then
-  say "creating the Deals service credential (as the operator)"
+# The services' credentials (API keys with service_name "deals" / "naccs" on the platform organization), made once as
+# the operator through the CLI and kept in <data root>/<service>-service-credential (0600).
+make_service_credential() {
+  local service=$1 file="$DATA_ROOT/$1-service-credential" session_file identity_address platform_org response key
+  [[ -s "$file" ]] && return 0
+  say "creating the ${service^} service credential (as the operator)"
   session_file="$DATA_ROOT/operator-session.json"
   identity_address="$DIAL_HOST:${PORT[identity]}"
   CYBERPORT_SESSION_FILE="$session_file" CYBERPORT_PASSWORD="$CYBERPORT_IDENTITY_OPERATOR_PASSWORD" \
@@ -196,20 +202,47 @@ if [[ -z "${CYBERPORT_DEALS_SERVICE_CREDENTIAL:-}" && ! -s "$credential_file" ]]
   [[ -n "$platform_org" ]] || stop_all "cannot tell the operator's organization (cyberport whoami --json)" 1
   response="$(CYBERPORT_SESSION_FILE="$session_file" "$CLI" call --address "$identity_address" \
     ApiKeyService/CreateApiKey \
-    -d "{\"parent\": \"$platform_org\", \"apiKey\": {\"displayName\": \"Deals service\", \"serviceName\": \"deals\"}}")" \
-    || stop_all "creating the Deals service credential failed" 1
+    -d "{\"parent\": \"$platform_org\", \"apiKey\": {\"displayName\": \"${service^} service\", \"serviceName\": \"$service\"}}")" \
+    || stop_all "creating the ${service^} service credential failed" 1
   key="$(printf '%s' "$response" | sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p' | head -n 1)"
   [[ -n "$key" ]] || stop_all "the CreateApiKey answer holds no key" 1
-  (umask 077; printf '%s\n' "$key" > "$credential_file")
+  (umask 077; printf '%s\n' "$key" > "$file")
   CYBERPORT_SESSION_FILE="$session_file" "$CLI" logout --address "$identity_address" >/dev/null 2>&1 || true
   rm -f "$session_file"
-fi
+}
 if [[ -z "${CYBERPORT_DEALS_SERVICE_CREDENTIAL:-}" ]]; then
-  CYBERPORT_DEALS_SERVICE_CREDENTIAL="$(cat "$credential_file")"
+  make_service_credential deals
+  CYBERPORT_DEALS_SERVICE_CREDENTIAL="$(cat "$DATA_ROOT/deals-service-credential")"
 fi
-export CYBERPORT_DEALS_SERVICE_CREDENTIAL
+if [[ -z "${CYBERPORT_NACCS_SERVICE_CREDENTIAL:-}" ]]; then
+  make_service_credential naccs
+  CYBERPORT_NACCS_SERVICE_CREDENTIAL="$(cat "$DATA_ROOT/naccs-service-credential")"
+fi
+export CYBERPORT_DEALS_SERVICE_CREDENTIAL CYBERPORT_NACCS_SERVICE_CREDENTIAL
 export CYBERPORT_DEALS_IDENTITY_ADDRESS="$DIAL_HOST:${PORT[identity]}"
 export CYBERPORT_STATS_IDENTITY_ADDRESS="$DIAL_HOST:${PORT[identity]}"
+export CYBERPORT_NACCS_IDENTITY_ADDRESS="$DIAL_HOST:${PORT[identity]}"
+export CYBERPORT_NACCS_DEALS_ADDRESS="$DIAL_HOST:${PORT[deals]}"
+
+# The NACCS simulator (Tools/NaccsSimulator) plays NACCS for the relay; its users are the walkthrough's.
+SIMULATOR_PORT="${CYBERPORT_NACCS_SIMULATOR_PORT:-50090}"
+users_file="${CYBERPORT_NACCS_SIMULATOR_USERS_FILE:-$DATA_ROOT/naccs-simulator-users.txt}"
+if [[ ! -s "$users_file" ]]; then
+  (umask 077; printf '%s\n' '# userCode identificationNumber password [mailAddress] (the README walkthrough registers these)' \
+    'CAR01 001 Carr1erP carrier@example.jp' 'FWD01 001 Forw4rdr forwarder@example.jp' \
+    'TRM01 002 Term1nal terminal@example.jp' 'BRK01 001 Brok3rPw broker@example.jp' > "$users_file")
+fi
+kek_file="$DATA_ROOT/naccs-key-encryption-key"
+if [[ -z "${CYBERPORT_NACCS_KEY_ENCRYPTION_KEY:-}" ]]; then
+  [[ -s "$kek_file" ]] || (umask 077; head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' > "$kek_file")
+  CYBERPORT_NACCS_KEY_ENCRYPTION_KEY="$(cat "$kek_file")"
+fi
+export CYBERPORT_NACCS_KEY_ENCRYPTION_KEY
+export CYBERPORT_NACCS_LINK_ADDRESS="$DIAL_HOST:$SIMULATOR_PORT"
+simulator_log="$LOG_DIR/naccs-simulator.log"
+[[ -s "$simulator_log" ]] && mv -f "$simulator_log" "$simulator_log.1"
+"$BIN/naccs-simulator" --host "$DIAL_HOST" --port "$SIMULATOR_PORT" --users-file "$users_file" >>"$simulator_log" 2>&1 </dev/null &
+PID[naccs-simulator]=$!
 
 for service in deals naccs stats; do start_service "$service"; done
 for service in deals naccs stats; do wait_healthy "$service"; done
@@ -221,6 +254,7 @@ for service in "${SERVICES[@]}"; do
   printf '  %-10s %-22s %-8s %s\n' "$service" "$DIAL_HOST:${PORT[$service]}" "${PID[$service]}" \
     "$(rel "$LOG_DIR/$service.log")"
 done
+printf '  %-10s %-22s %-8s %s\n' "simulator" "$DIAL_HOST:$SIMULATOR_PORT" "${PID[naccs-simulator]}" "$(rel "$simulator_log")"
 echo
 say "all four services answer SERVING; data under $(rel "$DATA_ROOT")/<service>. Ctrl-C stops them."
 say "try: $(rel "$CLI") list --address $DIAL_HOST:${PORT[identity]}"
@@ -236,7 +270,7 @@ while :; do
   wait -n -p exited "${PID[@]}" || code=$?
   (( stopping )) && break
   [[ -n "${exited:-}" ]] || continue   # interrupted by a signal whose trap has run
-  for service in "${SERVICES[@]}"; do
+  for service in "${SERVICES[@]}" naccs-simulator; do
     if [[ "${PID[$service]:-}" == "$exited" ]]; then
       unset "PID[$service]"
       if (( code == 0 )); then   # it was stopped by someone else (e.g. a signal to the whole process group)

@@ -5,6 +5,7 @@
 #   Sources/NaccsMessages/Procedures/Generated/NaccsCatalogData.swift from Sources/NaccsMessages/catalog/ (68 codes)
 #   Services/Stats/StatsKit/Catalog/Generated/StatsCatalogData.swift from Services/Stats/catalog/ (commodity classes,
 #                                                                     facility types)
+#   Services/Naccs/NaccsKit/Catalog/Generated/RelayCatalogData.swift  from Services/Naccs/catalog/ (who may do which code)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,4 +31,5 @@ check() {
 check "form catalog" Services/Deals/catalog/embed.sh Services/Deals/DealsKit/Catalog/Generated/CatalogData.swift
 check "NACCS catalog" Sources/NaccsMessages/catalog/embed.sh Sources/NaccsMessages/Procedures/Generated/NaccsCatalogData.swift
 check "Stats catalog" Services/Stats/catalog/embed.sh Services/Stats/StatsKit/Catalog/Generated/StatsCatalogData.swift
+check "Naccs relay tables" Services/Naccs/catalog/embed.sh Services/Naccs/NaccsKit/Catalog/Generated/RelayCatalogData.swift
 exit "$status"

@@ -250,7 +250,8 @@ _shared_identity: ServerProcess | None = None
 
 def shared_identity() -> ServerProcess:
     """One cyberport-identity for the whole session (started on first use, stopped at exit): Deals starts only when
-    Identity is reachable (and Stats too), so every cyberport-deals and cyberport-stats started here gets its address."""
+    Identity is reachable (Naccs and Stats too), so every cyberport-deals, cyberport-naccs and cyberport-stats started here
+    gets its address."""
     global _shared_identity
     if _shared_identity is None or not _shared_identity.alive():
         _shared_identity = start_server("cyberport-identity")
@@ -262,11 +263,11 @@ def start_server(
     executable: str, extra: list[str] | None = None, log_dir: Path | None = None, stock: bool = False
 ) -> ServerProcess:
     """Starts `executable` on a free loopback port and waits until it is SERVING (a few tries if the port is taken).
-    cyberport-deals and cyberport-stats are pointed at the shared Identity unless `extra` names --identity-address.
+    cyberport-deals, cyberport-naccs and cyberport-stats are pointed at the shared Identity unless `extra` names --identity-address.
 
     stock=True starts Tests/Interop/stock_server.py whatever CYBERPORT_INTEROP_TARGET says."""
     extra = list(extra or [])
-    if executable in ("cyberport-deals", "cyberport-stats") and not stock and TARGET != "stock" and "--identity-address" not in extra:
+    if executable in ("cyberport-deals", "cyberport-naccs", "cyberport-stats") and not stock and TARGET != "stock" and "--identity-address" not in extra:
         extra += ["--identity-address", shared_identity().address]
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="cyberport-interop-logs-"))
     last: ServerStartError | None = None

@@ -20,7 +20,9 @@ SERVERS = {
     "cyberport-deals": [
         "cyberport.deals.v1.DealService", "cyberport.deals.v1.FormService", "cyberport.deals.v1.TimelineService",
     ],
-    "cyberport-naccs": ["cyberport.naccs.v1.NaccsService"],
+    "cyberport-naccs": [
+        "cyberport.naccs.v1.NaccsService", "cyberport.naccs.v1.NaccsCredentialService", "cyberport.naccs.v1.NaccsRelayService",
+    ],
     "cyberport-stats": [
         "cyberport.stats.v1.PortService",
         "cyberport.stats.v1.PortCallService",

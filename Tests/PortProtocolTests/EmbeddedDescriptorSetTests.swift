@@ -19,6 +19,8 @@ struct EmbeddedDescriptorSetTests {
                 "cyberport.identity.v1.OrganizationService",
                 "cyberport.identity.v1.UserService",
                 "cyberport.identity.v1.WebhookTargetService",
+                "cyberport.naccs.v1.NaccsCredentialService",
+                "cyberport.naccs.v1.NaccsRelayService",
                 "cyberport.naccs.v1.NaccsService",
                 "cyberport.stats.v1.AssetQueryService",
                 "cyberport.stats.v1.FacilityLedgerService",

@@ -15,7 +15,9 @@
 #include "cyberport/identity/v1/identity.pb-c.h"
 #include "cyberport/identity/v1/organizations.pb-c.h"
 #include "cyberport/identity/v1/webhooks.pb-c.h"
+#include "cyberport/naccs/v1/credentials.pb-c.h"
 #include "cyberport/naccs/v1/naccs.pb-c.h"
+#include "cyberport/naccs/v1/relay.pb-c.h"
 #include "cyberport/stats/v1/ports.pb-c.h"
 #include "cyberport/stats/v1/facilities.pb-c.h"
 #include "cyberport/stats/v1/inspections.pb-c.h"
@@ -171,6 +173,9 @@ static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals_
 }
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__get_root_document_request(void) {
     return &cyberport__deals__v1__get_root_document_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__record_naccs_information_request(void) {
+    return &cyberport__deals__v1__record_naccs_information_request__descriptor;
 }
 
 /* cyberport/deals/v1/timeline.proto */
@@ -432,6 +437,32 @@ static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__identi
     return &cyberport__identity__v1__delete_webhook_target_response__descriptor;
 }
 
+/* cyberport/naccs/v1/credentials.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__naccs_credential(void) {
+    return &cyberport__naccs__v1__naccs_credential__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__create_naccs_credential_request(void) {
+    return &cyberport__naccs__v1__create_naccs_credential_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__get_naccs_credential_request(void) {
+    return &cyberport__naccs__v1__get_naccs_credential_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__list_naccs_credentials_request(void) {
+    return &cyberport__naccs__v1__list_naccs_credentials_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__list_naccs_credentials_response(void) {
+    return &cyberport__naccs__v1__list_naccs_credentials_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__update_naccs_credential_request(void) {
+    return &cyberport__naccs__v1__update_naccs_credential_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__delete_naccs_credential_request(void) {
+    return &cyberport__naccs__v1__delete_naccs_credential_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__delete_naccs_credential_response(void) {
+    return &cyberport__naccs__v1__delete_naccs_credential_response__descriptor;
+}
+
 /* cyberport/naccs/v1/naccs.proto */
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__naccs_procedure(void) {
     return &cyberport__naccs__v1__naccs_procedure__descriptor;
@@ -444,6 +475,68 @@ static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs_
 }
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__get_naccs_procedure_request(void) {
     return &cyberport__naccs__v1__get_naccs_procedure_request__descriptor;
+}
+
+/* cyberport/naccs/v1/relay.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__naccs_item(void) {
+    return &cyberport__naccs__v1__naccs_item__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__naccs_form(void) {
+    return &cyberport__naccs__v1__naccs_form__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__create_naccs_form_request(void) {
+    return &cyberport__naccs__v1__create_naccs_form_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__get_naccs_form_request(void) {
+    return &cyberport__naccs__v1__get_naccs_form_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__list_naccs_forms_request(void) {
+    return &cyberport__naccs__v1__list_naccs_forms_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__list_naccs_forms_response(void) {
+    return &cyberport__naccs__v1__list_naccs_forms_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__update_naccs_form_request(void) {
+    return &cyberport__naccs__v1__update_naccs_form_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__naccs_result_code(void) {
+    return &cyberport__naccs__v1__naccs_result_code__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__naccs_send(void) {
+    return &cyberport__naccs__v1__naccs_send__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__send_naccs_form_request(void) {
+    return &cyberport__naccs__v1__send_naccs_form_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__get_naccs_send_request(void) {
+    return &cyberport__naccs__v1__get_naccs_send_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__list_naccs_sends_request(void) {
+    return &cyberport__naccs__v1__list_naccs_sends_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__list_naccs_sends_response(void) {
+    return &cyberport__naccs__v1__list_naccs_sends_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__naccs_output(void) {
+    return &cyberport__naccs__v1__naccs_output__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__get_naccs_output_request(void) {
+    return &cyberport__naccs__v1__get_naccs_output_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__list_naccs_outputs_request(void) {
+    return &cyberport__naccs__v1__list_naccs_outputs_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__list_naccs_outputs_response(void) {
+    return &cyberport__naccs__v1__list_naccs_outputs_response__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__naccs_issued_value(void) {
+    return &cyberport__naccs__v1__naccs_issued_value__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__naccs_information(void) {
+    return &cyberport__naccs__v1__naccs_information__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__naccs__v1__get_naccs_information_request(void) {
+    return &cyberport__naccs__v1__get_naccs_information_request__descriptor;
 }
 
 /* cyberport/stats/v1/ports.proto */

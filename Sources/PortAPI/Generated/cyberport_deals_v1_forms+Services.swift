@@ -36,8 +36,13 @@ public enum Cyberport_Deals_V1_FormService {
         public static let markFormRead = RPCMethod(service: name, method: "MarkFormRead")
         /// The sender's organization lists who read the form and who has not.
         public static let listReadReceipts = RPCMethod(service: name, method: "ListReadReceipts")
-        /// The root document, limited to the paths bound to forms the caller may read.
+        /// The root document, limited to the paths bound to forms the caller may read, plus the "naccs.*" paths (numbers
+        /// NACCS issued), which every participant may read.
         public static let getRootDocument = RPCMethod(service: name, method: "GetRootDocument")
+        /// Writes numbers NACCS issued ("naccs.*" paths of the root document) and records a NACCS_INFORMATION_RECORDED
+        /// timeline entry. Only the Naccs service may call it (a service principal "services/naccs"; others →
+        /// PERMISSION_DENIED); another path → INVALID_ARGUMENT naming it. Answers with the deal's "naccs.*" values.
+        public static let recordNaccsInformation = RPCMethod(service: name, method: "RecordNaccsInformation")
     }
 }
 
@@ -101,9 +106,18 @@ public protocol Cyberport_Deals_V1_FormServiceProvider: RPCService {
         context: ServerContext
     ) async throws -> Cyberport_Deals_V1_ListReadReceiptsResponse
 
-    /// The root document, limited to the paths bound to forms the caller may read.
+    /// The root document, limited to the paths bound to forms the caller may read, plus the "naccs.*" paths (numbers
+    /// NACCS issued), which every participant may read.
     func getRootDocument(
         request: Cyberport_Deals_V1_GetRootDocumentRequest,
+        context: ServerContext
+    ) async throws -> Cyberport_Deals_V1_RootDocument
+
+    /// Writes numbers NACCS issued ("naccs.*" paths of the root document) and records a NACCS_INFORMATION_RECORDED
+    /// timeline entry. Only the Naccs service may call it (a service principal "services/naccs"; others →
+    /// PERMISSION_DENIED); another path → INVALID_ARGUMENT naming it. Answers with the deal's "naccs.*" values.
+    func recordNaccsInformation(
+        request: Cyberport_Deals_V1_RecordNaccsInformationRequest,
         context: ServerContext
     ) async throws -> Cyberport_Deals_V1_RootDocument
 }
@@ -124,6 +138,10 @@ extension Cyberport_Deals_V1_FormServiceProvider {
             .unary(Cyberport_Deals_V1_FormService.Method.markFormRead, self.markFormRead(request:context:)),
             .unary(Cyberport_Deals_V1_FormService.Method.listReadReceipts, self.listReadReceipts(request:context:)),
             .unary(Cyberport_Deals_V1_FormService.Method.getRootDocument, self.getRootDocument(request:context:)),
+            .unary(
+                Cyberport_Deals_V1_FormService.Method.recordNaccsInformation,
+                self.recordNaccsInformation(request:context:)
+            ),
         ]
     }
 }
@@ -256,13 +274,29 @@ public struct Cyberport_Deals_V1_FormServiceClient: Sendable {
         )
     }
 
-    /// The root document, limited to the paths bound to forms the caller may read.
+    /// The root document, limited to the paths bound to forms the caller may read, plus the "naccs.*" paths (numbers
+    /// NACCS issued), which every participant may read.
     public func getRootDocument(
         _ request: Cyberport_Deals_V1_GetRootDocumentRequest,
         options: CallOptions = CallOptions()
     ) async throws -> Cyberport_Deals_V1_RootDocument {
         try await rpc.unary(
             Cyberport_Deals_V1_FormService.Method.getRootDocument,
+            request: request,
+            responseType: Cyberport_Deals_V1_RootDocument.self,
+            options: options
+        )
+    }
+
+    /// Writes numbers NACCS issued ("naccs.*" paths of the root document) and records a NACCS_INFORMATION_RECORDED
+    /// timeline entry. Only the Naccs service may call it (a service principal "services/naccs"; others →
+    /// PERMISSION_DENIED); another path → INVALID_ARGUMENT naming it. Answers with the deal's "naccs.*" values.
+    public func recordNaccsInformation(
+        _ request: Cyberport_Deals_V1_RecordNaccsInformationRequest,
+        options: CallOptions = CallOptions()
+    ) async throws -> Cyberport_Deals_V1_RootDocument {
+        try await rpc.unary(
+            Cyberport_Deals_V1_FormService.Method.recordNaccsInformation,
             request: request,
             responseType: Cyberport_Deals_V1_RootDocument.self,
             options: options

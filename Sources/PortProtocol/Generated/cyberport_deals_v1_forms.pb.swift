@@ -588,6 +588,36 @@ public struct Cyberport_Deals_V1_GetRootDocumentRequest: ProtoMessage {
     }
 }
 
+/// The `cyberport.deals.v1.RecordNaccsInformationRequest` message.
+public struct Cyberport_Deals_V1_RecordNaccsInformationRequest: ProtoMessage {
+    /// "deals/{deal_number}/rootDocument".
+    public var name: String = ""
+
+    /// Scalar values of "naccs.*" paths only (e.g. "naccs.exportControlNumber"); an empty value clears the path.
+    public var values: [Cyberport_Deals_V1_RootValue] = []
+
+    /// The organization the NACCS work was done for ("companies/{c}/organizations/{o}"): the timeline's actor.
+    public var organization: String = ""
+
+    /// The NACCS business code whose output carried the values, e.g. "ECR" (recorded in the timeline entry).
+    public var businessCode: String = ""
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.deals.v1.RecordNaccsInformationRequest" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
 extension Cyberport_Deals_V1_FormRow: CBridgedMessage {
     typealias CMessage = Cyberport__Deals__V1__FormRow
 
@@ -1147,5 +1177,32 @@ extension Cyberport_Deals_V1_GetRootDocumentRequest: CBridgedMessage {
     init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
         self.init()
         self.name = try CLoad.string(cMessage.pointee.name, "name", Self.self)
+    }
+}
+
+extension Cyberport_Deals_V1_RecordNaccsInformationRequest: CBridgedMessage {
+    typealias CMessage = Cyberport__Deals__V1__RecordNaccsInformationRequest
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__deals__v1__record_naccs_information_request()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__deals__v1__record_naccs_information_request__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.name = CArena.string(self.name)
+        (cMessage.pointee.n_values, cMessage.pointee.values) = CArena.messages(self.values)
+        cMessage.pointee.organization = CArena.string(self.organization)
+        cMessage.pointee.business_code = CArena.string(self.businessCode)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.name = try CLoad.string(cMessage.pointee.name, "name", Self.self)
+        self.values = try CLoad.messages(cMessage.pointee.values, cMessage.pointee.n_values)
+        self.organization = try CLoad.string(cMessage.pointee.organization, "organization", Self.self)
+        self.businessCode = try CLoad.string(cMessage.pointee.business_code, "business_code", Self.self)
     }
 }

@@ -45,6 +45,9 @@ public struct Cyberport_Deals_V1_TimelineEntryKind: ProtoEnum {
     /// `FORM_READ` = 11
     public static let formRead = Cyberport_Deals_V1_TimelineEntryKind(rawValue: 11)
 
+    /// The Naccs service recorded numbers NACCS issued ("naccs.*" paths of the root document).
+    public static let naccsInformationRecorded = Cyberport_Deals_V1_TimelineEntryKind(rawValue: 12)
+
     public static var protoEnumName: String { "cyberport.deals.v1.TimelineEntryKind" }
 
     public static var knownValues: [Cyberport_Deals_V1_TimelineEntryKind] {
@@ -60,7 +63,8 @@ public struct Cyberport_Deals_V1_TimelineEntryKind: ProtoEnum {
             .formSent,
             .formUnsent,
             .formDeleted,
-            .formRead
+            .formRead,
+            .naccsInformationRecorded
         ]
     }
 
@@ -78,6 +82,7 @@ public struct Cyberport_Deals_V1_TimelineEntryKind: ProtoEnum {
         case 9: "FORM_UNSENT"
         case 10: "FORM_DELETED"
         case 11: "FORM_READ"
+        case 12: "NACCS_INFORMATION_RECORDED"
         default: nil
         }
     }

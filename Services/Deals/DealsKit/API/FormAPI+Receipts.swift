@@ -121,6 +121,8 @@ extension FormAPI {
                     if let item { items[path, default: []].insert(item) } else { scalars.insert(path) }
                 }
             }
+            // Numbers NACCS issued are deal-level facts every participant may read.
+            for item in catalog.root.items where NaccsInformationPaths.contains(item.path) { scalars.insert(item.path) }
             var values: [Cyberport_Deals_V1_RootValue] = []
             for path in scalars {
                 guard let value = root.document.values[path], !value.isEmpty else { continue }

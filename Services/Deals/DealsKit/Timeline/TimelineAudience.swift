@@ -2,7 +2,7 @@ import PortStore
 
 /// Who may see a timeline entry, fixed when it is recorded.
 ///
-/// - `everyone`: every participant (deal entries, participants that are not hidden).
+/// - `everyone`: every participant (deal entries, participants that are not hidden, NACCS information).
 /// - `readers`: participants whose effective permission on the form's code is Read or ReadWrite (a sent form's
 ///   entries: sending, updates while sent, unsending, reads, the deletion of a form that had been sent).
 /// - `editors`: participants with ReadWrite on the code (a draft's entries: creation, updates, deletion before it was
@@ -20,7 +20,7 @@ enum TimelineAudience: String, Sendable {
     /// is SENT right now is the last of its FORM_SENT / FORM_UNSENT / FORM_DELETED entries).
     static func of(_ record: TimelineRecord, in session: any SQLSession) throws -> (TimelineAudience, [String]) {
         switch record.kind {
-        case .dealCreated, .dealUpdated:
+        case .dealCreated, .dealUpdated, .naccsInformationRecorded:
             return (.everyone, [])
         case .participantAdded, .participantUpdated, .participantRemoved:
             return try participantAudience(record, session)

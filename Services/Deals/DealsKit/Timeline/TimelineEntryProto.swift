@@ -38,6 +38,7 @@ extension TimelineRecord.Kind {
         case .formCreated: .formCreated
         case .formUpdated: .formUpdated
         case .formSent: .formSent
+        case .naccsInformationRecorded: .naccsInformationRecorded
         case .formUnsent: .formUnsent
         case .formDeleted: .formDeleted
         case .formRead: .formRead

@@ -19,6 +19,7 @@ struct TimelineRecord: Sendable, Hashable {
         case formUnsent = "FORM_UNSENT"
         case formDeleted = "FORM_DELETED"
         case formRead = "FORM_READ"
+        case naccsInformationRecorded = "NACCS_INFORMATION_RECORDED"
     }
 
     /// One changed field ("vesselName", "containers[2].sealNo"; for deals the proto field name).

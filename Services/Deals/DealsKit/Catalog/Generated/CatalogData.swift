@@ -11370,7 +11370,7 @@ vgmRegistration	UL490	-	the registered VGM determiner neither issues nor uses th
             "root.json",
             #"""
 {
-  "description": "The root document (ルートドキュメント) of a deal: the union of the items shared between forms. Object and field names follow cyberport-reference.md section 1.5 (DealInformations seaWay / billOfLading / parties / deal level / dangerousMaterials, Root/Containers, Root/ContainerRequests). Additions not in the public model, designed from the standard content of the trade documents: seaWay.voyageNo, party code/telephone, deal.totalGrossWeight(+Unit), deal.totalMeasurement, deal.letterOfCreditNo, deal.marksAndNumbers, dangerousMaterials.goods[], containers[] VGM method/date/responsible person/registration no, size-type, packages and measurement, containerRequests[] size-type and temperature, cargoLines[]. Paths with [] are repeated rows; a per-container form (unit container/eir) binds its own row of containers[].",
+  "description": "The root document (ルートドキュメント) of a deal: the union of the items shared between forms. Object and field names follow cyberport-reference.md section 1.5 (DealInformations seaWay / billOfLading / parties / deal level / dangerousMaterials, Root/Containers, Root/ContainerRequests). The naccs.* paths hold numbers and statuses NACCS issued, written only by the Naccs service (FormService.RecordNaccsInformation) and readable by every participant. Additions not in the public model, designed from the standard content of the trade documents: seaWay.voyageNo, party code/telephone, deal.totalGrossWeight(+Unit), deal.totalMeasurement, deal.letterOfCreditNo, deal.marksAndNumbers, dangerousMaterials.goods[], containers[] VGM method/date/responsible person/registration no, size-type, packages and measurement, containerRequests[] size-type and temperature, cargoLines[]. Paths with [] are repeated rows; a per-container form (unit container/eir) binds its own row of containers[].",
   "paths": [
     {
       "path": "seaWay.bookingNo",
@@ -12471,6 +12471,52 @@ vgmRegistration	UL490	-	the registered VGM determiner neither issues nor uses th
       "path": "cargoLines[].containerNo",
       "label_ja": "コンテナ番号",
       "type": "containerNo"
+    },
+    {
+      "path": "naccs.exportControlNumber",
+      "label_ja": "輸出管理番号(NACCS ECR)",
+      "type": "text",
+      "maxLength": 20
+    },
+    {
+      "path": "naccs.exportDeclarationNumber",
+      "label_ja": "輸出申告番号(NACCS EDA)",
+      "type": "text",
+      "maxLength": 11
+    },
+    {
+      "path": "naccs.exportPermitStatus",
+      "label_ja": "輸出許可状態(NACCS EDC)",
+      "type": "text",
+      "maxLength": 20
+    },
+    {
+      "path": "naccs.exportPermitDate",
+      "label_ja": "輸出許可年月日",
+      "type": "date"
+    },
+    {
+      "path": "naccs.importDeclarationNumber",
+      "label_ja": "輸入申告番号(NACCS IDA)",
+      "type": "text",
+      "maxLength": 11
+    },
+    {
+      "path": "naccs.importPermitStatus",
+      "label_ja": "輸入許可状態(NACCS IDC)",
+      "type": "text",
+      "maxLength": 20
+    },
+    {
+      "path": "naccs.importPermitDate",
+      "label_ja": "輸入許可年月日",
+      "type": "date"
+    },
+    {
+      "path": "naccs.deliveryOrderStatus",
+      "label_ja": "荷渡情報登録状態(NACCS DOR)",
+      "type": "text",
+      "maxLength": 20
     }
   ]
 }

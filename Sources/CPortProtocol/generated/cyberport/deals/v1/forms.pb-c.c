@@ -970,6 +970,51 @@ void   cyberport__deals__v1__get_root_document_request__free_unpacked
   assert(message->base.descriptor == &cyberport__deals__v1__get_root_document_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cyberport__deals__v1__record_naccs_information_request__init
+                     (Cyberport__Deals__V1__RecordNaccsInformationRequest         *message)
+{
+  static const Cyberport__Deals__V1__RecordNaccsInformationRequest init_value = CYBERPORT__DEALS__V1__RECORD_NACCS_INFORMATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cyberport__deals__v1__record_naccs_information_request__get_packed_size
+                     (const Cyberport__Deals__V1__RecordNaccsInformationRequest *message)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__record_naccs_information_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__deals__v1__record_naccs_information_request__pack
+                     (const Cyberport__Deals__V1__RecordNaccsInformationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__record_naccs_information_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__deals__v1__record_naccs_information_request__pack_to_buffer
+                     (const Cyberport__Deals__V1__RecordNaccsInformationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__deals__v1__record_naccs_information_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Deals__V1__RecordNaccsInformationRequest *
+       cyberport__deals__v1__record_naccs_information_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Deals__V1__RecordNaccsInformationRequest *)
+     protobuf_c_message_unpack (&cyberport__deals__v1__record_naccs_information_request__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__deals__v1__record_naccs_information_request__free_unpacked
+                     (Cyberport__Deals__V1__RecordNaccsInformationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__deals__v1__record_naccs_information_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cyberport__deals__v1__form_row__values_entry__field_descriptors[2] =
 {
   {
@@ -2382,6 +2427,83 @@ const ProtobufCMessageDescriptor cyberport__deals__v1__get_root_document_request
   (ProtobufCMessageInit) cyberport__deals__v1__get_root_document_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor cyberport__deals__v1__record_naccs_information_request__field_descriptors[4] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__RecordNaccsInformationRequest, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "values",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cyberport__Deals__V1__RecordNaccsInformationRequest, n_values),
+    offsetof(Cyberport__Deals__V1__RecordNaccsInformationRequest, values),
+    &cyberport__deals__v1__root_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "organization",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__RecordNaccsInformationRequest, organization),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_code",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Deals__V1__RecordNaccsInformationRequest, business_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__deals__v1__record_naccs_information_request__field_indices_by_name[] = {
+  3,   /* field[3] = business_code */
+  0,   /* field[0] = name */
+  2,   /* field[2] = organization */
+  1,   /* field[1] = values */
+};
+static const ProtobufCIntRange cyberport__deals__v1__record_naccs_information_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor cyberport__deals__v1__record_naccs_information_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.deals.v1.RecordNaccsInformationRequest",
+  "RecordNaccsInformationRequest",
+  "Cyberport__Deals__V1__RecordNaccsInformationRequest",
+  "cyberport.deals.v1",
+  sizeof(Cyberport__Deals__V1__RecordNaccsInformationRequest),
+  4,
+  cyberport__deals__v1__record_naccs_information_request__field_descriptors,
+  cyberport__deals__v1__record_naccs_information_request__field_indices_by_name,
+  1,  cyberport__deals__v1__record_naccs_information_request__number_ranges,
+  (ProtobufCMessageInit) cyberport__deals__v1__record_naccs_information_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue cyberport__deals__v1__form_state__enum_values_by_number[3] =
 {
   { "FORM_STATE_UNSPECIFIED", "CYBERPORT__DEALS__V1__FORM_STATE__FORM_STATE_UNSPECIFIED", 0 },
@@ -2442,7 +2564,7 @@ const ProtobufCEnumDescriptor cyberport__deals__v1__form_view__descriptor =
   cyberport__deals__v1__form_view__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor cyberport__deals__v1__form_service__method_descriptors[10] =
+static const ProtobufCMethodDescriptor cyberport__deals__v1__form_service__method_descriptors[11] =
 {
   { "CreateForm", &cyberport__deals__v1__create_form_request__descriptor, &cyberport__deals__v1__form__descriptor },
   { "GetForm", &cyberport__deals__v1__get_form_request__descriptor, &cyberport__deals__v1__form__descriptor },
@@ -2454,6 +2576,7 @@ static const ProtobufCMethodDescriptor cyberport__deals__v1__form_service__metho
   { "MarkFormRead", &cyberport__deals__v1__mark_form_read_request__descriptor, &cyberport__deals__v1__read_receipt__descriptor },
   { "ListReadReceipts", &cyberport__deals__v1__list_read_receipts_request__descriptor, &cyberport__deals__v1__list_read_receipts_response__descriptor },
   { "GetRootDocument", &cyberport__deals__v1__get_root_document_request__descriptor, &cyberport__deals__v1__root_document__descriptor },
+  { "RecordNaccsInformation", &cyberport__deals__v1__record_naccs_information_request__descriptor, &cyberport__deals__v1__root_document__descriptor },
 };
 const unsigned cyberport__deals__v1__form_service__method_indices_by_name[] = {
   0,        /* CreateForm */
@@ -2463,6 +2586,7 @@ const unsigned cyberport__deals__v1__form_service__method_indices_by_name[] = {
   2,        /* ListForms */
   8,        /* ListReadReceipts */
   7,        /* MarkFormRead */
+  10,        /* RecordNaccsInformation */
   4,        /* SendForm */
   5,        /* UnsendForm */
   3         /* UpdateForm */
@@ -2474,7 +2598,7 @@ const ProtobufCServiceDescriptor cyberport__deals__v1__form_service__descriptor 
   "FormService",
   "Cyberport__Deals__V1__FormService",
   "cyberport.deals.v1",
-  10,
+  11,
   cyberport__deals__v1__form_service__method_descriptors,
   cyberport__deals__v1__form_service__method_indices_by_name
 };
@@ -2557,6 +2681,14 @@ void cyberport__deals__v1__form_service__get_root_document(ProtobufCService *ser
 {
   assert(service->descriptor == &cyberport__deals__v1__form_service__descriptor);
   service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void cyberport__deals__v1__form_service__record_naccs_information(ProtobufCService *service,
+                                                                  const Cyberport__Deals__V1__RecordNaccsInformationRequest *input,
+                                                                  Cyberport__Deals__V1__RootDocument_Closure closure,
+                                                                  void *closure_data)
+{
+  assert(service->descriptor == &cyberport__deals__v1__form_service__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void cyberport__deals__v1__form_service__init (Cyberport__Deals__V1__FormService_Service *service,
                                                Cyberport__Deals__V1__FormService_ServiceDestroy destroy)

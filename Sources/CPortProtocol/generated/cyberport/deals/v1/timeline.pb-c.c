@@ -617,7 +617,7 @@ const ProtobufCMessageDescriptor cyberport__deals__v1__watch_deal_request__descr
   (ProtobufCMessageInit) cyberport__deals__v1__watch_deal_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue cyberport__deals__v1__timeline_entry_kind__enum_values_by_number[12] =
+static const ProtobufCEnumValue cyberport__deals__v1__timeline_entry_kind__enum_values_by_number[13] =
 {
   { "TIMELINE_ENTRY_KIND_UNSPECIFIED", "CYBERPORT__DEALS__V1__TIMELINE_ENTRY_KIND__TIMELINE_ENTRY_KIND_UNSPECIFIED", 0 },
   { "DEAL_CREATED", "CYBERPORT__DEALS__V1__TIMELINE_ENTRY_KIND__DEAL_CREATED", 1 },
@@ -631,11 +631,12 @@ static const ProtobufCEnumValue cyberport__deals__v1__timeline_entry_kind__enum_
   { "FORM_UNSENT", "CYBERPORT__DEALS__V1__TIMELINE_ENTRY_KIND__FORM_UNSENT", 9 },
   { "FORM_DELETED", "CYBERPORT__DEALS__V1__TIMELINE_ENTRY_KIND__FORM_DELETED", 10 },
   { "FORM_READ", "CYBERPORT__DEALS__V1__TIMELINE_ENTRY_KIND__FORM_READ", 11 },
+  { "NACCS_INFORMATION_RECORDED", "CYBERPORT__DEALS__V1__TIMELINE_ENTRY_KIND__NACCS_INFORMATION_RECORDED", 12 },
 };
 static const ProtobufCIntRange cyberport__deals__v1__timeline_entry_kind__value_ranges[] = {
-{0, 0},{0, 12}
+{0, 0},{0, 13}
 };
-static const ProtobufCEnumValueIndex cyberport__deals__v1__timeline_entry_kind__enum_values_by_name[12] =
+static const ProtobufCEnumValueIndex cyberport__deals__v1__timeline_entry_kind__enum_values_by_name[13] =
 {
   { "DEAL_CREATED", 1 },
   { "DEAL_UPDATED", 2 },
@@ -645,6 +646,7 @@ static const ProtobufCEnumValueIndex cyberport__deals__v1__timeline_entry_kind__
   { "FORM_SENT", 8 },
   { "FORM_UNSENT", 9 },
   { "FORM_UPDATED", 7 },
+  { "NACCS_INFORMATION_RECORDED", 12 },
   { "PARTICIPANT_ADDED", 3 },
   { "PARTICIPANT_REMOVED", 5 },
   { "PARTICIPANT_UPDATED", 4 },
@@ -657,9 +659,9 @@ const ProtobufCEnumDescriptor cyberport__deals__v1__timeline_entry_kind__descrip
   "TimelineEntryKind",
   "Cyberport__Deals__V1__TimelineEntryKind",
   "cyberport.deals.v1",
-  12,
+  13,
   cyberport__deals__v1__timeline_entry_kind__enum_values_by_number,
-  12,
+  13,
   cyberport__deals__v1__timeline_entry_kind__enum_values_by_name,
   1,
   cyberport__deals__v1__timeline_entry_kind__value_ranges,

@@ -42,6 +42,7 @@ typedef struct Cyberport__Deals__V1__ListReadReceiptsResponse Cyberport__Deals__
 typedef struct Cyberport__Deals__V1__RootValue Cyberport__Deals__V1__RootValue;
 typedef struct Cyberport__Deals__V1__RootDocument Cyberport__Deals__V1__RootDocument;
 typedef struct Cyberport__Deals__V1__GetRootDocumentRequest Cyberport__Deals__V1__GetRootDocumentRequest;
+typedef struct Cyberport__Deals__V1__RecordNaccsInformationRequest Cyberport__Deals__V1__RecordNaccsInformationRequest;
 
 
 /* --- enums --- */
@@ -519,6 +520,32 @@ struct  Cyberport__Deals__V1__GetRootDocumentRequest
     , (char *)protobuf_c_empty_string }
 
 
+struct  Cyberport__Deals__V1__RecordNaccsInformationRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "deals/{deal_number}/rootDocument".
+   */
+  char *name;
+  /*
+   * Scalar values of "naccs.*" paths only (e.g. "naccs.exportControlNumber"); an empty value clears the path.
+   */
+  size_t n_values;
+  Cyberport__Deals__V1__RootValue **values;
+  /*
+   * The organization the NACCS work was done for ("companies/{c}/organizations/{o}"): the timeline's actor.
+   */
+  char *organization;
+  /*
+   * The NACCS business code whose output carried the values, e.g. "ECR" (recorded in the timeline entry).
+   */
+  char *business_code;
+};
+#define CYBERPORT__DEALS__V1__RECORD_NACCS_INFORMATION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&cyberport__deals__v1__record_naccs_information_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
 /* Cyberport__Deals__V1__FormRow__ValuesEntry methods */
 void   cyberport__deals__v1__form_row__values_entry__init
                      (Cyberport__Deals__V1__FormRow__ValuesEntry         *message);
@@ -927,6 +954,25 @@ Cyberport__Deals__V1__GetRootDocumentRequest *
 void   cyberport__deals__v1__get_root_document_request__free_unpacked
                      (Cyberport__Deals__V1__GetRootDocumentRequest *message,
                       ProtobufCAllocator *allocator);
+/* Cyberport__Deals__V1__RecordNaccsInformationRequest methods */
+void   cyberport__deals__v1__record_naccs_information_request__init
+                     (Cyberport__Deals__V1__RecordNaccsInformationRequest         *message);
+size_t cyberport__deals__v1__record_naccs_information_request__get_packed_size
+                     (const Cyberport__Deals__V1__RecordNaccsInformationRequest   *message);
+size_t cyberport__deals__v1__record_naccs_information_request__pack
+                     (const Cyberport__Deals__V1__RecordNaccsInformationRequest   *message,
+                      uint8_t             *out);
+size_t cyberport__deals__v1__record_naccs_information_request__pack_to_buffer
+                     (const Cyberport__Deals__V1__RecordNaccsInformationRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Cyberport__Deals__V1__RecordNaccsInformationRequest *
+       cyberport__deals__v1__record_naccs_information_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   cyberport__deals__v1__record_naccs_information_request__free_unpacked
+                     (Cyberport__Deals__V1__RecordNaccsInformationRequest *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Cyberport__Deals__V1__FormRow__ValuesEntry_Closure)
@@ -1001,6 +1047,9 @@ typedef void (*Cyberport__Deals__V1__RootDocument_Closure)
 typedef void (*Cyberport__Deals__V1__GetRootDocumentRequest_Closure)
                  (const Cyberport__Deals__V1__GetRootDocumentRequest *message,
                   void *closure_data);
+typedef void (*Cyberport__Deals__V1__RecordNaccsInformationRequest_Closure)
+                 (const Cyberport__Deals__V1__RecordNaccsInformationRequest *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1048,6 +1097,10 @@ struct Cyberport__Deals__V1__FormService_Service
                             const Cyberport__Deals__V1__GetRootDocumentRequest *input,
                             Cyberport__Deals__V1__RootDocument_Closure closure,
                             void *closure_data);
+  void (*record_naccs_information)(Cyberport__Deals__V1__FormService_Service *service,
+                                   const Cyberport__Deals__V1__RecordNaccsInformationRequest *input,
+                                   Cyberport__Deals__V1__RootDocument_Closure closure,
+                                   void *closure_data);
 };
 typedef void (*Cyberport__Deals__V1__FormService_ServiceDestroy)(Cyberport__Deals__V1__FormService_Service *);
 void cyberport__deals__v1__form_service__init (Cyberport__Deals__V1__FormService_Service *service,
@@ -1065,7 +1118,8 @@ void cyberport__deals__v1__form_service__init (Cyberport__Deals__V1__FormService
       function_prefix__ ## delete_form,\
       function_prefix__ ## mark_form_read,\
       function_prefix__ ## list_read_receipts,\
-      function_prefix__ ## get_root_document  }
+      function_prefix__ ## get_root_document,\
+      function_prefix__ ## record_naccs_information  }
 void cyberport__deals__v1__form_service__create_form(ProtobufCService *service,
                                                      const Cyberport__Deals__V1__CreateFormRequest *input,
                                                      Cyberport__Deals__V1__Form_Closure closure,
@@ -1106,6 +1160,10 @@ void cyberport__deals__v1__form_service__get_root_document(ProtobufCService *ser
                                                            const Cyberport__Deals__V1__GetRootDocumentRequest *input,
                                                            Cyberport__Deals__V1__RootDocument_Closure closure,
                                                            void *closure_data);
+void cyberport__deals__v1__form_service__record_naccs_information(ProtobufCService *service,
+                                                                  const Cyberport__Deals__V1__RecordNaccsInformationRequest *input,
+                                                                  Cyberport__Deals__V1__RootDocument_Closure closure,
+                                                                  void *closure_data);
 
 /* --- descriptors --- */
 
@@ -1135,6 +1193,7 @@ extern const ProtobufCMessageDescriptor cyberport__deals__v1__list_read_receipts
 extern const ProtobufCMessageDescriptor cyberport__deals__v1__root_value__descriptor;
 extern const ProtobufCMessageDescriptor cyberport__deals__v1__root_document__descriptor;
 extern const ProtobufCMessageDescriptor cyberport__deals__v1__get_root_document_request__descriptor;
+extern const ProtobufCMessageDescriptor cyberport__deals__v1__record_naccs_information_request__descriptor;
 extern const ProtobufCServiceDescriptor cyberport__deals__v1__form_service__descriptor;
 
 PROTOBUF_C__END_DECLS
