@@ -116,7 +116,7 @@ public func withIdentity(
 ) async throws {
     var configuration = IdentityHarness.testConfiguration
     configure(&configuration)
-    await TestConcurrency.limiter.acquire()
+    try await TestConcurrency.limiter.acquire()
     do {
         try await runIdentity(backend, prefix: prefix, configuration: configuration, logger: logger, body)
         await TestConcurrency.limiter.release()
@@ -154,26 +154,45 @@ public enum TestConcurrency {
     public static let limiter = AsyncLimiter(4)
 }
 
+/// A counting semaphore for tests. Waiting is cancellable: a task cancelled while it waits (a test past its time
+/// limit) stops waiting and gets `CancellationError` instead of holding up the run.
 public actor AsyncLimiter {
     private var available: Int
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+    private var nextID: UInt64 = 0
 
     public init(_ slots: Int) { available = slots }
 
-    public func acquire() async {
+    /// Takes a slot, waiting for one if none is free; throws `CancellationError` if the task is cancelled first.
+    public func acquire() async throws {
+        try Task.checkCancellation()
         if available > 0 {
             available -= 1
             return
         }
-        await withCheckedContinuation { waiters.append($0) }
+        nextID += 1
+        let id = nextID
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                waiters.append((id, continuation))
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
     }
 
+    /// Gives a slot back: to the longest waiting task, or to the pool.
     public func release() {
         if waiters.isEmpty {
             available += 1
         } else {
-            waiters.removeFirst().resume()
+            waiters.removeFirst().continuation.resume()
         }
+    }
+
+    private func cancelWaiter(_ id: UInt64) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        waiters.remove(at: index).continuation.resume(throwing: CancellationError())
     }
 }
 

@@ -104,11 +104,16 @@ struct TimelineTests {
             // ends with PERMISSION_DENIED.
             request.startAfter = "\(deal.name)/timelineEntries/2"
             let watchRequest = request
+            // The stream reports each entry it receives, so the removal happens only after the addition arrived.
+            let (arrivals, arrived) = AsyncStream<Void>.makeStream()
             let watched = Task {
                 var names: [Cyberport_Deals_V1_TimelineEntryKind] = []
                 do {
                     try await h.timeline.watchDeal(watchRequest, options: forwarder.options) { stream in
-                        for try await entry in stream { names.append(entry.kind) }
+                        for try await entry in stream {
+                            names.append(entry.kind)
+                            arrived.yield()
+                        }
                     }
                     return (names, StatusCode.ok)
                 } catch let error as RPCError {
@@ -116,6 +121,8 @@ struct TimelineTests {
                 }
             }
             let added = try await h.add(deal, carrier.organization, businessType: Self.carrierType, by: shipper)
+            var arrival = arrivals.makeAsyncIterator()
+            _ = await arrival.next()
             try await h.remove("\(deal.name)/participants/\(forwarder.organizationID)", by: shipper)
             let (kinds, code) = try await watched.value
             #expect(code == .permissionDenied)

@@ -10,14 +10,18 @@ import Testing
 struct RestartTests {
     @Test("tokens issued before a restart still verify and the data is still there", arguments: TestBackend.available)
     func restart(backend: TestBackend) async throws {
-        await TestConcurrency.limiter.acquire()
-        let database = try TestDatabase(backend)
+        try await TestConcurrency.limiter.acquire()
         do {
-            try await Self.run(database)
+            let database = try TestDatabase(backend)
+            do {
+                try await Self.run(database)
+            } catch {
+                Issue.record(error)
+            }
+            await database.destroy()
         } catch {
             Issue.record(error)
         }
-        await database.destroy()
         await TestConcurrency.limiter.release()
     }
 
