@@ -84,7 +84,7 @@ struct DescriptorPoolTests {
         #expect(benchmark.method(named: "StreamingFromClient")?.clientStreaming == true)
         #expect(benchmark.method(named: "StreamingFromClient")?.serverStreaming == false)
         #expect(pool.allServices.map(\.fullName) == pool.allServices.map(\.fullName).sorted())
-        #expect(pool.allServices.count == 17)
+        #expect(pool.allServices.count == 26)
     }
 
     @Test("the file containing a symbol", arguments: [
