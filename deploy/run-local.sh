@@ -14,9 +14,9 @@
 #   CYBERPORT_DATA_DIR          data root (default ./data); service data in <root>/<service>, logs in <root>/logs
 #   CYBERPORT_BUILD_PATH        SwiftPM scratch path (default .build)
 #   CYBERPORT_STARTUP_TIMEOUT   seconds each service gets to answer SERVING (default 60)
-#   CYBERPORT_DEALS_SERVICE_CREDENTIAL
-#                               Deals' service credential; default: made once as the operator (Identity starts first)
-#                               and kept in <data root>/deals-service-credential
+#   CYBERPORT_DEALS_SERVICE_CREDENTIAL / CYBERPORT_STATS_SERVICE_CREDENTIAL
+#                               the service credentials of Deals and Stats; default: made once as the operator (Identity
+#                               starts first) and kept in <data root>/deals-service-credential, stats-service-credential
 #   CYBERPORT_IDENTITY_OPERATOR_EMAIL / _OPERATOR_PASSWORD
 #                               the platform operator account Identity creates on first start (default
 #                               operator@cyberport.localhost with a random password kept in <data root>/operator-password)
@@ -181,35 +181,54 @@ wait_healthy() {
 start_service identity
 wait_healthy identity
 
-# Deals' service credential (an API key with service_name "deals" on the platform organization), made once as the
-# operator through the CLI and kept in <data root>/deals-service-credential (0600).
-credential_file="$DATA_ROOT/deals-service-credential"
-if [[ -z "${CYBERPORT_DEALS_SERVICE_CREDENTIAL:-}" && ! -s "$credential_file" ]]; then
-  say "creating the Deals service credential (as the operator)"
-  session_file="$DATA_ROOT/operator-session.json"
-  identity_address="$DIAL_HOST:${PORT[identity]}"
-  CYBERPORT_SESSION_FILE="$session_file" CYBERPORT_PASSWORD="$CYBERPORT_IDENTITY_OPERATOR_PASSWORD" \
-    "$CLI" login --address "$identity_address" --email "$CYBERPORT_IDENTITY_OPERATOR_EMAIL" >/dev/null \
-    || stop_all "operator login failed (is $CYBERPORT_IDENTITY_OPERATOR_EMAIL's password the one Identity was first started with?)" 1
+# The service credentials of Deals and Stats (API keys with service_name "deals" and "stats" on the platform
+# organization), made once as the operator through the CLI and kept in <data root>/<service>-service-credential (0600).
+# Deals needs its credential to look organizations up in Identity; Stats needs its own to read Deals' container
+# movement feed.
+session_file="$DATA_ROOT/operator-session.json"
+identity_address="$DIAL_HOST:${PORT[identity]}"
+operator_logged_in=0
+# Makes a service credential for service $1 (display name $2) and sets new_key to its key. Runs in this shell (not
+# in a command substitution), so that stop_all can stop the services.
+new_key=""
+make_service_credential() {
+  local service=$1 display=$2 platform_org response
+  if (( ! operator_logged_in )); then
+    CYBERPORT_SESSION_FILE="$session_file" CYBERPORT_PASSWORD="$CYBERPORT_IDENTITY_OPERATOR_PASSWORD" \
+      "$CLI" login --address "$identity_address" --email "$CYBERPORT_IDENTITY_OPERATOR_EMAIL" >/dev/null \
+      || stop_all "operator login failed (is $CYBERPORT_IDENTITY_OPERATOR_EMAIL's password the one Identity was first started with?)" 1
+    operator_logged_in=1
+  fi
   platform_org="$(CYBERPORT_SESSION_FILE="$session_file" "$CLI" whoami --address "$identity_address" --json \
     | sed -n 's/.*"organization" *: *"\([^"]*\)".*/\1/p' | head -n 1)"
   [[ -n "$platform_org" ]] || stop_all "cannot tell the operator's organization (cyberport whoami --json)" 1
   response="$(CYBERPORT_SESSION_FILE="$session_file" "$CLI" call --address "$identity_address" \
     ApiKeyService/CreateApiKey \
-    -d "{\"parent\": \"$platform_org\", \"apiKey\": {\"displayName\": \"Deals service\", \"serviceName\": \"deals\"}}")" \
-    || stop_all "creating the Deals service credential failed" 1
-  key="$(printf '%s' "$response" | sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p' | head -n 1)"
-  [[ -n "$key" ]] || stop_all "the CreateApiKey answer holds no key" 1
-  (umask 077; printf '%s\n' "$key" > "$credential_file")
+    -d "{\"parent\": \"$platform_org\", \"apiKey\": {\"displayName\": \"$display service\", \"serviceName\": \"$service\"}}")" \
+    || stop_all "creating the $display service credential failed" 1
+  new_key="$(printf '%s' "$response" | sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p' | head -n 1)"
+  [[ -n "$new_key" ]] || stop_all "the CreateApiKey answer holds no key" 1
+}
+for service in deals stats; do
+  var="CYBERPORT_${service^^}_SERVICE_CREDENTIAL"
+  credential_file="$DATA_ROOT/$service-service-credential"
+  if [[ -z "${!var:-}" && ! -s "$credential_file" ]]; then
+    say "creating the ${service^} service credential (as the operator)"
+    make_service_credential "$service" "${service^}"
+    (umask 077; printf '%s\n' "$new_key" > "$credential_file")
+  fi
+  if [[ -z "${!var:-}" ]]; then
+    printf -v "$var" '%s' "$(cat "$credential_file")"
+  fi
+  export "$var"
+done
+if (( operator_logged_in )); then
   CYBERPORT_SESSION_FILE="$session_file" "$CLI" logout --address "$identity_address" >/dev/null 2>&1 || true
   rm -f "$session_file"
 fi
-if [[ -z "${CYBERPORT_DEALS_SERVICE_CREDENTIAL:-}" ]]; then
-  CYBERPORT_DEALS_SERVICE_CREDENTIAL="$(cat "$credential_file")"
-fi
-export CYBERPORT_DEALS_SERVICE_CREDENTIAL
 export CYBERPORT_DEALS_IDENTITY_ADDRESS="$DIAL_HOST:${PORT[identity]}"
 export CYBERPORT_STATS_IDENTITY_ADDRESS="$DIAL_HOST:${PORT[identity]}"
+export CYBERPORT_STATS_DEALS_ADDRESS="$DIAL_HOST:${PORT[deals]}"
 
 for service in deals naccs stats; do start_service "$service"; done
 for service in deals naccs stats; do wait_healthy "$service"; done
