@@ -96,6 +96,12 @@ struct ContainerMovementFigureTests {
             let again = try await h.figures("JPTYO", year: 2026, month: 11, by: tokyo)
             #expect(again.figure(.carryIn) == carryIns)
             #expect(again.ingestedThroughSequence == 6)
+            // A feed that ends below the cursor (Deals' database replaced) is not read at all.
+            try await h.stats.store.write { session in
+                try session.execute("UPDATE feed_cursors SET last_sequence = 100", [])
+            }
+            await #expect(throws: (any Error).self) { try await h.restartedIngestor().ingestAvailable() }
+            #expect(try await h.figures("JPTYO", year: 2026, month: 11, by: tokyo).figure(.carryIn) == carryIns)
         }
     }
 

@@ -83,6 +83,11 @@ public actor ContainerMovementIngestor {
         let calls = StorageCalls(database: database, logger: logger)
         let after = try await calls.read { session in try LogisticsQueries(session: session).cursor().lastSequence }
         let page = try await configuration.source.movements(after: after, limit: configuration.pageSize)
+        guard page.latestSequence >= after else {
+            // The feed is never rewritten; a shorter one means Deals' database was replaced. Counting what it numbers
+            // anew would mix two histories, so nothing is read until an operator resets the figures.
+            throw FeedBehindCursor(latest: page.latestSequence, cursor: after)
+        }
         let movements = page.containerMovements.filter { $0.sequence > after }
         guard let last = movements.map(\.sequence).max() else {
             let now = WallClock.nowMicros()
@@ -122,5 +127,17 @@ public actor ContainerMovementIngestor {
                 delay = min(delay * 2, configuration.maxRetryDelay)
             }
         }
+    }
+}
+
+/// Deals' feed ends below the sequence Stats has already read: its database was replaced or restored from an older
+/// backup. To count the new history, delete `logistics_events` and set the cursor in `feed_cursors` back to 0.
+struct FeedBehindCursor: Error, CustomStringConvertible {
+    let latest: Int64
+    let cursor: Int64
+
+    var description: String {
+        "Deals' container movement feed ends at \(latest) but Stats has read up to \(cursor): was Deals' database replaced? "
+            + "(to count the new history, empty logistics_events and reset feed_cursors)"
     }
 }
