@@ -185,8 +185,9 @@ let package = Package(
         .executableTarget(
             name: "StatsService",
             dependencies: [
-                "StatsKit", "PortServiceKit", "PortStore",
+                "StatsKit", "PortServiceKit", "PortStore", "PortRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Services/Stats/Executable", swiftSettings: swiftSettings),
 
@@ -293,8 +294,8 @@ let package = Package(
         .testTarget(
             name: "StatsTests",
             dependencies: [
-                "CyberPortTestSupport", "StatsKit", "IdentityKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth",
-                "PortServiceKit",
+                "CyberPortTestSupport", "StatsKit", "DealsKit", "IdentityKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore",
+                "PortAuth", "PortServiceKit",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/StatsTests", swiftSettings: swiftSettings),

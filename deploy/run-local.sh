@@ -14,9 +14,9 @@
 #   CYBERPORT_DATA_DIR          data root (default ./data); service data in <root>/<service>, logs in <root>/logs
 #   CYBERPORT_BUILD_PATH        SwiftPM scratch path (default .build)
 #   CYBERPORT_STARTUP_TIMEOUT   seconds each service gets to answer SERVING (default 60)
-#   CYBERPORT_DEALS_SERVICE_CREDENTIAL / CYBERPORT_NACCS_SERVICE_CREDENTIAL
+#   CYBERPORT_DEALS_SERVICE_CREDENTIAL / CYBERPORT_STATS_SERVICE_CREDENTIAL / CYBERPORT_NACCS_SERVICE_CREDENTIAL
 #                               the services' credentials; default: made once as the operator (Identity starts first)
-#                               and kept in <data root>/deals-service-credential and <data root>/naccs-service-credential
+#                               and kept in <data root>/<service>-service-credential
 #   CYBERPORT_NACCS_KEY_ENCRYPTION_KEY
 #                               seals NACCS passwords at rest; default: made once, kept in <data root>/naccs-key-encryption-key
 #   CYBERPORT_NACCS_SIMULATOR_PORT (default 50090), CYBERPORT_NACCS_SIMULATOR_USERS_FILE
@@ -186,41 +186,54 @@ wait_healthy() {
 start_service identity
 wait_healthy identity
 
-# The services' credentials (API keys with service_name "deals" / "naccs" on the platform organization), made once as
-# the operator through the CLI and kept in <data root>/<service>-service-credential (0600).
+# The service credentials of Deals, Stats and Naccs (API keys with service_name "deals", "stats" and "naccs" on the
+# platform organization), made once as the operator through the CLI and kept in <data root>/<service>-service-credential (0600).
+# Deals needs its credential to look organizations up in Identity; Stats needs its own to read Deals' container
+# movement feed; Naccs to write issued numbers back to deals and to read webhook targets.
+session_file="$DATA_ROOT/operator-session.json"
+identity_address="$DIAL_HOST:${PORT[identity]}"
+operator_logged_in=0
+# Makes a service credential for service $1 (display name $2) and sets new_key to its key. Runs in this shell (not
+# in a command substitution), so that stop_all can stop the services.
+new_key=""
 make_service_credential() {
-  local service=$1 file="$DATA_ROOT/$1-service-credential" session_file identity_address platform_org response key
-  [[ -s "$file" ]] && return 0
-  say "creating the ${service^} service credential (as the operator)"
-  session_file="$DATA_ROOT/operator-session.json"
-  identity_address="$DIAL_HOST:${PORT[identity]}"
-  CYBERPORT_SESSION_FILE="$session_file" CYBERPORT_PASSWORD="$CYBERPORT_IDENTITY_OPERATOR_PASSWORD" \
-    "$CLI" login --address "$identity_address" --email "$CYBERPORT_IDENTITY_OPERATOR_EMAIL" >/dev/null \
-    || stop_all "operator login failed (is $CYBERPORT_IDENTITY_OPERATOR_EMAIL's password the one Identity was first started with?)" 1
+  local service=$1 display=$2 platform_org response
+  if (( ! operator_logged_in )); then
+    CYBERPORT_SESSION_FILE="$session_file" CYBERPORT_PASSWORD="$CYBERPORT_IDENTITY_OPERATOR_PASSWORD" \
+      "$CLI" login --address "$identity_address" --email "$CYBERPORT_IDENTITY_OPERATOR_EMAIL" >/dev/null \
+      || stop_all "operator login failed (is $CYBERPORT_IDENTITY_OPERATOR_EMAIL's password the one Identity was first started with?)" 1
+    operator_logged_in=1
+  fi
   platform_org="$(CYBERPORT_SESSION_FILE="$session_file" "$CLI" whoami --address "$identity_address" --json \
     | sed -n 's/.*"organization" *: *"\([^"]*\)".*/\1/p' | head -n 1)"
   [[ -n "$platform_org" ]] || stop_all "cannot tell the operator's organization (cyberport whoami --json)" 1
   response="$(CYBERPORT_SESSION_FILE="$session_file" "$CLI" call --address "$identity_address" \
     ApiKeyService/CreateApiKey \
-    -d "{\"parent\": \"$platform_org\", \"apiKey\": {\"displayName\": \"${service^} service\", \"serviceName\": \"$service\"}}")" \
-    || stop_all "creating the ${service^} service credential failed" 1
-  key="$(printf '%s' "$response" | sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p' | head -n 1)"
-  [[ -n "$key" ]] || stop_all "the CreateApiKey answer holds no key" 1
-  (umask 077; printf '%s\n' "$key" > "$file")
+    -d "{\"parent\": \"$platform_org\", \"apiKey\": {\"displayName\": \"$display service\", \"serviceName\": \"$service\"}}")" \
+    || stop_all "creating the $display service credential failed" 1
+  new_key="$(printf '%s' "$response" | sed -n 's/.*"key" *: *"\([^"]*\)".*/\1/p' | head -n 1)"
+  [[ -n "$new_key" ]] || stop_all "the CreateApiKey answer holds no key" 1
+}
+for service in deals stats naccs; do
+  var="CYBERPORT_${service^^}_SERVICE_CREDENTIAL"
+  credential_file="$DATA_ROOT/$service-service-credential"
+  if [[ -z "${!var:-}" && ! -s "$credential_file" ]]; then
+    say "creating the ${service^} service credential (as the operator)"
+    make_service_credential "$service" "${service^}"
+    (umask 077; printf '%s\n' "$new_key" > "$credential_file")
+  fi
+  if [[ -z "${!var:-}" ]]; then
+    printf -v "$var" '%s' "$(cat "$credential_file")"
+  fi
+  export "$var"
+done
+if (( operator_logged_in )); then
   CYBERPORT_SESSION_FILE="$session_file" "$CLI" logout --address "$identity_address" >/dev/null 2>&1 || true
   rm -f "$session_file"
-}
-if [[ -z "${CYBERPORT_DEALS_SERVICE_CREDENTIAL:-}" ]]; then
-  make_service_credential deals
-  CYBERPORT_DEALS_SERVICE_CREDENTIAL="$(cat "$DATA_ROOT/deals-service-credential")"
 fi
-if [[ -z "${CYBERPORT_NACCS_SERVICE_CREDENTIAL:-}" ]]; then
-  make_service_credential naccs
-  CYBERPORT_NACCS_SERVICE_CREDENTIAL="$(cat "$DATA_ROOT/naccs-service-credential")"
-fi
-export CYBERPORT_DEALS_SERVICE_CREDENTIAL CYBERPORT_NACCS_SERVICE_CREDENTIAL
 export CYBERPORT_DEALS_IDENTITY_ADDRESS="$DIAL_HOST:${PORT[identity]}"
 export CYBERPORT_STATS_IDENTITY_ADDRESS="$DIAL_HOST:${PORT[identity]}"
+export CYBERPORT_STATS_DEALS_ADDRESS="$DIAL_HOST:${PORT[deals]}"
 export CYBERPORT_NACCS_IDENTITY_ADDRESS="$DIAL_HOST:${PORT[identity]}"
 export CYBERPORT_NACCS_DEALS_ADDRESS="$DIAL_HOST:${PORT[deals]}"
 

@@ -60,6 +60,10 @@ class PB:
     identity_grpc = interop_protos.load("cyberport/identity/v1/identity_pb2_grpc")
     deals = interop_protos.load("cyberport/deals/v1/deals_pb2")
     deals_grpc = interop_protos.load("cyberport/deals/v1/deals_pb2_grpc")
+    # The other Deals files, so that their services are in the default descriptor pool too.
+    deals_others = [
+        interop_protos.load(f"cyberport/deals/v1/{name}_pb2") for name in ("forms", "timeline", "movements")
+    ]
     naccs = interop_protos.load("cyberport/naccs/v1/naccs_pb2")
     naccs_grpc = interop_protos.load("cyberport/naccs/v1/naccs_pb2_grpc")
     stats = interop_protos.load("cyberport/stats/v1/tables_pb2")

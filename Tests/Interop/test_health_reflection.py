@@ -19,6 +19,7 @@ SERVERS = {
     "cyberport-identity": ["cyberport.identity.v1.IdentityService"],
     "cyberport-deals": [
         "cyberport.deals.v1.DealService", "cyberport.deals.v1.FormService", "cyberport.deals.v1.TimelineService",
+        "cyberport.deals.v1.ContainerMovementService",
     ],
     "cyberport-naccs": [
         "cyberport.naccs.v1.NaccsService", "cyberport.naccs.v1.NaccsCredentialService", "cyberport.naccs.v1.NaccsRelayService",

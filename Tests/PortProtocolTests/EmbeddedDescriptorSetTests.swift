@@ -9,6 +9,7 @@ struct EmbeddedDescriptorSetTests {
         let pool = try DescriptorPool(fileDescriptorSet: EmbeddedDescriptors.fileDescriptorSet)
         #expect(
             pool.allServices.map(\.fullName) == [
+                "cyberport.deals.v1.ContainerMovementService",
                 "cyberport.deals.v1.DealService",
                 "cyberport.deals.v1.FormService",
                 "cyberport.deals.v1.TimelineService",

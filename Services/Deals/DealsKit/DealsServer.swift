@@ -77,7 +77,7 @@ public final class DealsInstance: Sendable {
         self.context = context
         services = [
             DealAPI(forms: FormDefinitionAPI(catalog: catalog), context: context), FormAPI(context: context),
-            TimelineAPI(context: context),
+            TimelineAPI(context: context), ContainerMovementAPI(context: context),
         ]
     }
 

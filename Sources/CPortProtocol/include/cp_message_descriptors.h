@@ -7,6 +7,7 @@
 #include "google/protobuf/timestamp.pb-c.h"
 #include "cyberport/deals/v1/deals.pb-c.h"
 #include "cyberport/deals/v1/forms.pb-c.h"
+#include "cyberport/deals/v1/movements.pb-c.h"
 #include "cyberport/deals/v1/timeline.pb-c.h"
 #include "cyberport/identity/v1/api_keys.pb-c.h"
 #include "cyberport/identity/v1/users.pb-c.h"
@@ -176,6 +177,17 @@ static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals_
 }
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__record_naccs_information_request(void) {
     return &cyberport__deals__v1__record_naccs_information_request__descriptor;
+}
+
+/* cyberport/deals/v1/movements.proto */
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__container_movement(void) {
+    return &cyberport__deals__v1__container_movement__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__list_container_movements_request(void) {
+    return &cyberport__deals__v1__list_container_movements_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__deals__v1__list_container_movements_response(void) {
+    return &cyberport__deals__v1__list_container_movements_response__descriptor;
 }
 
 /* cyberport/deals/v1/timeline.proto */
@@ -792,6 +804,15 @@ static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats_
 }
 static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__csv_chunk(void) {
     return &cyberport__stats__v1__csv_chunk__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__get_container_movement_figures_request(void) {
+    return &cyberport__stats__v1__get_container_movement_figures_request__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__container_movement_figure(void) {
+    return &cyberport__stats__v1__container_movement_figure__descriptor;
+}
+static inline const ProtobufCMessageDescriptor *cp_descriptor__cyberport__stats__v1__container_movement_figures(void) {
+    return &cyberport__stats__v1__container_movement_figures__descriptor;
 }
 
 /* google/protobuf/duration.proto */

@@ -25,6 +25,9 @@ public enum Cyberport_Stats_V1_StatisticalTableService {
         public static let streamStatisticalTable = RPCMethod(service: name, method: "StreamStatisticalTable")
         /// The port's authority: the table as CSV, streamed.
         public static let exportStatisticalTableCsv = RPCMethod(service: name, method: "ExportStatisticalTableCsv")
+        /// The port's authority: the container movements the platform's deals reported at the port in a month or year
+        /// (PERMISSION_DENIED for anyone else, whether or not anything was reported there).
+        public static let getContainerMovementFigures = RPCMethod(service: name, method: "GetContainerMovementFigures")
     }
 }
 
@@ -62,6 +65,13 @@ public protocol Cyberport_Stats_V1_StatisticalTableServiceProvider: RPCService {
         responses: ServerResponseWriter<Cyberport_Stats_V1_CsvChunk>,
         context: ServerContext
     ) async throws
+
+    /// The port's authority: the container movements the platform's deals reported at the port in a month or year
+    /// (PERMISSION_DENIED for anyone else, whether or not anything was reported there).
+    func getContainerMovementFigures(
+        request: Cyberport_Stats_V1_GetContainerMovementFiguresRequest,
+        context: ServerContext
+    ) async throws -> Cyberport_Stats_V1_ContainerMovementFigures
 }
 
 extension Cyberport_Stats_V1_StatisticalTableServiceProvider {
@@ -89,6 +99,10 @@ extension Cyberport_Stats_V1_StatisticalTableServiceProvider {
             .serverStreaming(
                 Cyberport_Stats_V1_StatisticalTableService.Method.exportStatisticalTableCsv,
                 self.exportStatisticalTableCsv(request:responses:context:)
+            ),
+            .unary(
+                Cyberport_Stats_V1_StatisticalTableService.Method.getContainerMovementFigures,
+                self.getContainerMovementFigures(request:context:)
             ),
         ]
     }
@@ -168,6 +182,20 @@ public struct Cyberport_Stats_V1_StatisticalTableServiceClient: Sendable {
             responseType: Cyberport_Stats_V1_CsvChunk.self,
             options: options,
             onResponse: onResponse
+        )
+    }
+
+    /// The port's authority: the container movements the platform's deals reported at the port in a month or year
+    /// (PERMISSION_DENIED for anyone else, whether or not anything was reported there).
+    public func getContainerMovementFigures(
+        _ request: Cyberport_Stats_V1_GetContainerMovementFiguresRequest,
+        options: CallOptions = CallOptions()
+    ) async throws -> Cyberport_Stats_V1_ContainerMovementFigures {
+        try await rpc.unary(
+            Cyberport_Stats_V1_StatisticalTableService.Method.getContainerMovementFigures,
+            request: request,
+            responseType: Cyberport_Stats_V1_ContainerMovementFigures.self,
+            options: options
         )
     }
 }

@@ -32,6 +32,45 @@ public struct Cyberport_Stats_V1_ColumnRole: ProtoEnum {
     }
 }
 
+/// What a container did, as reported through the deals of the platform (Deals' ContainerMovementKind).
+public struct Cyberport_Stats_V1_ContainerMovementKind: ProtoEnum {
+    public var rawValue: Int32
+
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// `CONTAINER_MOVEMENT_KIND_UNSPECIFIED` = 0
+    public static let unspecified = Cyberport_Stats_V1_ContainerMovementKind(rawValue: 0)
+
+    /// Carry-in slips sent (コンテナ貨物搬入票, UL090): laden export containers delivered to the terminal.
+    public static let carryIn = Cyberport_Stats_V1_ContainerMovementKind(rawValue: 1)
+
+    /// Carry-out slips sent (コンテナ貨物搬出票, UL320): laden import containers released from the terminal.
+    public static let carryOut = Cyberport_Stats_V1_ContainerMovementKind(rawValue: 2)
+
+    /// EIRs (UL080) of containers gated in.
+    public static let gateIn = Cyberport_Stats_V1_ContainerMovementKind(rawValue: 3)
+
+    /// EIRs (UL080) of containers gated out.
+    public static let gateOut = Cyberport_Stats_V1_ContainerMovementKind(rawValue: 4)
+
+    public static var protoEnumName: String { "cyberport.stats.v1.ContainerMovementKind" }
+
+    public static var knownValues: [Cyberport_Stats_V1_ContainerMovementKind] {
+        [.unspecified, .carryIn, .carryOut, .gateIn, .gateOut]
+    }
+
+    public var protoValueName: String? {
+        switch rawValue {
+        case 0: "CONTAINER_MOVEMENT_KIND_UNSPECIFIED"
+        case 1: "CONTAINER_MOVEMENT_KIND_CARRY_IN"
+        case 2: "CONTAINER_MOVEMENT_KIND_CARRY_OUT"
+        case 3: "CONTAINER_MOVEMENT_KIND_GATE_IN"
+        case 4: "CONTAINER_MOVEMENT_KIND_GATE_OUT"
+        default: nil
+        }
+    }
+}
+
 /// One output table of the survey, e.g. 第1表 入港船舶 (the catalogue).
 public struct Cyberport_Stats_V1_SurveyTable: ProtoMessage {
     /// Resource name: "surveyTables/{number}".
@@ -336,6 +375,114 @@ public struct Cyberport_Stats_V1_CsvChunk: ProtoMessage {
     }
 }
 
+/// GetContainerMovementFigures.
+public struct Cyberport_Stats_V1_GetContainerMovementFiguresRequest: ProtoMessage {
+    /// "ports/{locode}".
+    public var port: String = ""
+
+    /// The year (2000–2100).
+    public var year: Int32 = 0
+
+    /// 1–12 for one month, 0 for the whole year. Months are Japan Standard Time months, like the survey's.
+    public var month: Int32 = 0
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.stats.v1.GetContainerMovementFiguresRequest" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// The movements of one kind in the period. TEU count a container by its ISO 6346 size code's first character:
+/// 2 (20 ft) = 1, 4 (40 ft) = 2, L (45 ft) = 2.25, anything else or no size type = 1; they are given in hundredths.
+public struct Cyberport_Stats_V1_ContainerMovementFigure: ProtoMessage {
+    /// The kind.
+    public var kind: Cyberport_Stats_V1_ContainerMovementKind = .init()
+
+    /// Containers (full + empty + those whose form says neither).
+    public var containers: Int64 = 0
+
+    /// Laden containers (実入).
+    public var fullContainers: Int64 = 0
+
+    /// Empty containers (空).
+    public var emptyContainers: Int64 = 0
+
+    /// TEU × 100 of all the containers.
+    public var teuHundredths: Int64 = 0
+
+    /// TEU × 100 of the laden ones.
+    public var fullTeuHundredths: Int64 = 0
+
+    /// TEU × 100 of the empty ones.
+    public var emptyTeuHundredths: Int64 = 0
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.stats.v1.ContainerMovementFigure" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
+/// The platform activity at a port in a period: container movements reported through Cyber Port deals, by kind. Not
+/// survey data: a container is counted once per document that reports it (a carry-in slip and the EIR of the same
+/// gate-in are two figures of different kinds), so the kinds are shown side by side and never added up.
+public struct Cyberport_Stats_V1_ContainerMovementFigures: ProtoMessage {
+    /// "ports/{locode}/containerMovementFigures/{yyyy}" or ".../{yyyy-mm}".
+    public var name: String = ""
+
+    /// The port's UN/LOCODE.
+    public var port: String = ""
+
+    /// The year.
+    public var year: Int32 = 0
+
+    /// The month (0 = the whole year).
+    public var month: Int32 = 0
+
+    /// One figure per kind, in kind order, zeros included.
+    public var figures: [Cyberport_Stats_V1_ContainerMovementFigure] = []
+
+    /// Every movement of Deals' feed up to this sequence number is counted (0: none read yet).
+    public var ingestedThroughSequence: Int64 = 0
+
+    /// When Stats last read the feed (unset: never).
+    public var ingestTime: Google_Protobuf_Timestamp? = nil
+
+    /// A message with every field at its proto3 default.
+    public init() {}
+
+    public static var protoMessageName: String { "cyberport.stats.v1.ContainerMovementFigures" }
+
+    public func encode<R>(
+        _ body: (_ size: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) throws -> R
+    ) rethrows -> R {
+        try CBridge.encode(self, body)
+    }
+
+    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+        self = try CBridge.decode(bytes)
+    }
+}
+
 extension Cyberport_Stats_V1_SurveyTable: CBridgedMessage {
     typealias CMessage = Cyberport__Stats__V1__SurveyTable
 
@@ -608,5 +755,96 @@ extension Cyberport_Stats_V1_CsvChunk: CBridgedMessage {
     init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
         self.init()
         self.data = CLoad.bytes(cMessage.pointee.data)
+    }
+}
+
+extension Cyberport_Stats_V1_GetContainerMovementFiguresRequest: CBridgedMessage {
+    typealias CMessage = Cyberport__Stats__V1__GetContainerMovementFiguresRequest
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__stats__v1__get_container_movement_figures_request()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__stats__v1__get_container_movement_figures_request__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.port = CArena.string(self.port)
+        cMessage.pointee.year = self.year
+        cMessage.pointee.month = self.month
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.port = try CLoad.string(cMessage.pointee.port, "port", Self.self)
+        self.year = cMessage.pointee.year
+        self.month = cMessage.pointee.month
+    }
+}
+
+extension Cyberport_Stats_V1_ContainerMovementFigure: CBridgedMessage {
+    typealias CMessage = Cyberport__Stats__V1__ContainerMovementFigure
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__stats__v1__container_movement_figure()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__stats__v1__container_movement_figure__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.kind = CArena.enumValue(self.kind)
+        cMessage.pointee.containers = self.containers
+        cMessage.pointee.full_containers = self.fullContainers
+        cMessage.pointee.empty_containers = self.emptyContainers
+        cMessage.pointee.teu_hundredths = self.teuHundredths
+        cMessage.pointee.full_teu_hundredths = self.fullTeuHundredths
+        cMessage.pointee.empty_teu_hundredths = self.emptyTeuHundredths
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.kind = CLoad.enumValue(cMessage.pointee.kind)
+        self.containers = cMessage.pointee.containers
+        self.fullContainers = cMessage.pointee.full_containers
+        self.emptyContainers = cMessage.pointee.empty_containers
+        self.teuHundredths = cMessage.pointee.teu_hundredths
+        self.fullTeuHundredths = cMessage.pointee.full_teu_hundredths
+        self.emptyTeuHundredths = cMessage.pointee.empty_teu_hundredths
+    }
+}
+
+extension Cyberport_Stats_V1_ContainerMovementFigures: CBridgedMessage {
+    typealias CMessage = Cyberport__Stats__V1__ContainerMovementFigures
+
+    static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> {
+        cp_descriptor__cyberport__stats__v1__container_movement_figures()
+    }
+
+    static func cInitialize(_ cMessage: UnsafeMutablePointer<CMessage>) {
+        cyberport__stats__v1__container_movement_figures__init(cMessage)
+    }
+
+    func store(into cMessage: UnsafeMutablePointer<CMessage>) {
+        cMessage.pointee.name = CArena.string(self.name)
+        cMessage.pointee.port = CArena.string(self.port)
+        cMessage.pointee.year = self.year
+        cMessage.pointee.month = self.month
+        (cMessage.pointee.n_figures, cMessage.pointee.figures) = CArena.messages(self.figures)
+        cMessage.pointee.ingested_through_sequence = self.ingestedThroughSequence
+        cMessage.pointee.ingest_time = CArena.optionalMessage(self.ingestTime)
+    }
+
+    init(loading cMessage: UnsafePointer<CMessage>) throws(ProtoDecodingError) {
+        self.init()
+        self.name = try CLoad.string(cMessage.pointee.name, "name", Self.self)
+        self.port = try CLoad.string(cMessage.pointee.port, "port", Self.self)
+        self.year = cMessage.pointee.year
+        self.month = cMessage.pointee.month
+        self.figures = try CLoad.messages(cMessage.pointee.figures, cMessage.pointee.n_figures)
+        self.ingestedThroughSequence = cMessage.pointee.ingested_through_sequence
+        self.ingestTime = try CLoad.message(cMessage.pointee.ingest_time)
     }
 }

@@ -19,6 +19,8 @@ import PortStore
 /// - Recipients are computed from the current participants: an organization added after sending receives the form
 ///   too, one whose permission was weakened to none no longer does.
 /// - UnsendForm clears the read receipts (a re-sent form must be read again); the timeline keeps the reads.
+/// - Sending a carry-in slip (UL090), carry-out slip (UL320) or EIR (UL080) the first time records a container
+///   movement in the feed (``ContainerMovementRules``); unsending, re-sending or deleting the form leaves it as is.
 /// - DeleteForm (creator organization only) releases the form's locks and deletes its own data and receipts; the
 ///   shared values it wrote stay in the root document.
 struct FormAPI: Cyberport_Deals_V1_FormServiceProvider {
@@ -247,6 +249,12 @@ struct FormAPI: Cyberport_Deals_V1_FormServiceProvider {
                 session,
                 TimelineRecord(deal: name.deal.dealNumber, kind: .formSent, caller: caller, formID: record.formID, formCode: record.formCode),
                 now: now)
+            if let movement = ContainerMovementRules.movement(
+                formCode: record.formCode, formID: record.formID, dealNumber: record.dealNumber,
+                export: form.deal.direction == "EXP", view: before.view, root: root, now: now)
+            {
+                try ContainerMovementQueries.record(session, movement)
+            }
             let participants = try FormChecks.participants(session, deal: name.deal.dealNumber)
             let after = FormSnapshot(record: record, binding: form.binding, root: root, locks: locks)
             return Self.proto(after, permission: form.permission, me: form.me, participants: participants, catalog: catalog)

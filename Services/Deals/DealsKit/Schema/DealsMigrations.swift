@@ -148,4 +148,37 @@ enum DealsMigrations {
     ]
         // Versions 4 and 5: the webhook outbox of events 1–5 (PortWebhooks' tables).
         + WebhookOutbox.migrations(startingAt: 4)
+        + [
+            Migration(version: 6, name: "container movements", statements: [
+                // The container movement feed (ContainerMovementService): one row per movement a sent form reported,
+                // numbered 1, 2, 3 … across all deals by the counter below; at most one per deal and form id.
+                // event_time and recorded_at are Unix µs (UTC).
+                """
+                CREATE TABLE container_movements (
+                  sequence BIGINT PRIMARY KEY,
+                  kind TEXT NOT NULL,
+                  container_number TEXT NOT NULL,
+                  size_type TEXT NOT NULL,
+                  load_status TEXT NOT NULL,
+                  port TEXT NOT NULL,
+                  event_time BIGINT NOT NULL,
+                  deal_number TEXT NOT NULL REFERENCES deals (deal_number),
+                  form_id TEXT NOT NULL,
+                  recorded_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE UNIQUE INDEX container_movements_form ON container_movements (deal_number, form_id)",
+                // The feed's last sequence number, one row. Writers bump it inside their transaction, so its row lock
+                // orders them: a later number is only handed out after the earlier one committed (PostgreSQL makes
+                // the waiting SERIALIZABLE writer re-run; SQLite has one writer), and a reader that sees number n sees
+                // every number below it — no movement can appear later behind a reader's position.
+                """
+                CREATE TABLE container_movement_counter (
+                  id BIGINT PRIMARY KEY,
+                  last_sequence BIGINT NOT NULL
+                )
+                """,
+                "INSERT INTO container_movement_counter (id, last_sequence) VALUES (1, 0)",
+            ])
+        ]
 }

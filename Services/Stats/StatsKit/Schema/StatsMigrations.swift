@@ -6,9 +6,9 @@ import PortStore
 /// the columns queries filter on; survey lines are rows, because the statistical tables aggregate them in SQL.
 /// Never edit a released migration: add a new one.
 ///
-/// Room for the logistics figures (container movements per port and month from Deals events): a later migration adds
-/// `logistics_events` (event id PRIMARY KEY for idempotent ingestion, port, year, month, kind, containers) fed by the
-/// Deals event feed, and the tables read it next to the survey; nothing here needs to change for that.
+/// The logistics figures (container movements per port and month from Deals' container movement feed) live in
+/// `logistics_events` (version 4): one row per movement, keyed by the feed's sequence number so that ingesting a
+/// movement twice is a no-op, next to the cursor of the feed in `feed_cursors`.
 enum StatsMigrations {
     static let all: [Migration] = [
         Migration(version: 1, name: "ports and port calls", statements: [
@@ -173,6 +173,38 @@ enum StatsMigrations {
             )
             """,
             "CREATE INDEX maintenance_plans_port ON maintenance_plans (port)",
+        ]),
+        Migration(version: 4, name: "logistics events", statements: [
+            // One container movement of Deals' feed (ContainerMovementService), ingested once: sequence is the feed's
+            // number. kind and load_status are the stats.v1 enums' numbers (load_status 0 = neither full nor empty);
+            // year and month are the Japan Standard Time month of event_time; teu_hundredths follows the size code.
+            """
+            CREATE TABLE logistics_events (
+              sequence BIGINT PRIMARY KEY,
+              kind BIGINT NOT NULL,
+              port TEXT NOT NULL,
+              year BIGINT NOT NULL,
+              month BIGINT NOT NULL,
+              load_status BIGINT NOT NULL,
+              size_type TEXT NOT NULL,
+              teu_hundredths BIGINT NOT NULL,
+              container_number TEXT NOT NULL,
+              deal TEXT NOT NULL,
+              event_time BIGINT NOT NULL,
+              ingested_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX logistics_events_period ON logistics_events (port, year, month, kind)",
+            // How far a feed of another service has been read: every item up to last_sequence is ingested. read_at is
+            // the last successful read (0 = never).
+            """
+            CREATE TABLE feed_cursors (
+              feed TEXT PRIMARY KEY,
+              last_sequence BIGINT NOT NULL,
+              read_at BIGINT NOT NULL
+            )
+            """,
+            "INSERT INTO feed_cursors (feed, last_sequence, read_at) VALUES ('deals.containerMovements', 0, 0)",
         ]),
     ]
 }

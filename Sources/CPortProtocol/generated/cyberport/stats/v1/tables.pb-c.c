@@ -457,6 +457,141 @@ void   cyberport__stats__v1__csv_chunk__free_unpacked
   assert(message->base.descriptor == &cyberport__stats__v1__csv_chunk__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   cyberport__stats__v1__get_container_movement_figures_request__init
+                     (Cyberport__Stats__V1__GetContainerMovementFiguresRequest         *message)
+{
+  static const Cyberport__Stats__V1__GetContainerMovementFiguresRequest init_value = CYBERPORT__STATS__V1__GET_CONTAINER_MOVEMENT_FIGURES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t cyberport__stats__v1__get_container_movement_figures_request__get_packed_size
+                     (const Cyberport__Stats__V1__GetContainerMovementFiguresRequest *message)
+{
+  assert(message->base.descriptor == &cyberport__stats__v1__get_container_movement_figures_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__stats__v1__get_container_movement_figures_request__pack
+                     (const Cyberport__Stats__V1__GetContainerMovementFiguresRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__stats__v1__get_container_movement_figures_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__stats__v1__get_container_movement_figures_request__pack_to_buffer
+                     (const Cyberport__Stats__V1__GetContainerMovementFiguresRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__stats__v1__get_container_movement_figures_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Stats__V1__GetContainerMovementFiguresRequest *
+       cyberport__stats__v1__get_container_movement_figures_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Stats__V1__GetContainerMovementFiguresRequest *)
+     protobuf_c_message_unpack (&cyberport__stats__v1__get_container_movement_figures_request__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__stats__v1__get_container_movement_figures_request__free_unpacked
+                     (Cyberport__Stats__V1__GetContainerMovementFiguresRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__stats__v1__get_container_movement_figures_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__stats__v1__container_movement_figure__init
+                     (Cyberport__Stats__V1__ContainerMovementFigure         *message)
+{
+  static const Cyberport__Stats__V1__ContainerMovementFigure init_value = CYBERPORT__STATS__V1__CONTAINER_MOVEMENT_FIGURE__INIT;
+  *message = init_value;
+}
+size_t cyberport__stats__v1__container_movement_figure__get_packed_size
+                     (const Cyberport__Stats__V1__ContainerMovementFigure *message)
+{
+  assert(message->base.descriptor == &cyberport__stats__v1__container_movement_figure__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__stats__v1__container_movement_figure__pack
+                     (const Cyberport__Stats__V1__ContainerMovementFigure *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__stats__v1__container_movement_figure__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__stats__v1__container_movement_figure__pack_to_buffer
+                     (const Cyberport__Stats__V1__ContainerMovementFigure *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__stats__v1__container_movement_figure__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Stats__V1__ContainerMovementFigure *
+       cyberport__stats__v1__container_movement_figure__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Stats__V1__ContainerMovementFigure *)
+     protobuf_c_message_unpack (&cyberport__stats__v1__container_movement_figure__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__stats__v1__container_movement_figure__free_unpacked
+                     (Cyberport__Stats__V1__ContainerMovementFigure *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__stats__v1__container_movement_figure__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   cyberport__stats__v1__container_movement_figures__init
+                     (Cyberport__Stats__V1__ContainerMovementFigures         *message)
+{
+  static const Cyberport__Stats__V1__ContainerMovementFigures init_value = CYBERPORT__STATS__V1__CONTAINER_MOVEMENT_FIGURES__INIT;
+  *message = init_value;
+}
+size_t cyberport__stats__v1__container_movement_figures__get_packed_size
+                     (const Cyberport__Stats__V1__ContainerMovementFigures *message)
+{
+  assert(message->base.descriptor == &cyberport__stats__v1__container_movement_figures__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t cyberport__stats__v1__container_movement_figures__pack
+                     (const Cyberport__Stats__V1__ContainerMovementFigures *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &cyberport__stats__v1__container_movement_figures__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t cyberport__stats__v1__container_movement_figures__pack_to_buffer
+                     (const Cyberport__Stats__V1__ContainerMovementFigures *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &cyberport__stats__v1__container_movement_figures__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Cyberport__Stats__V1__ContainerMovementFigures *
+       cyberport__stats__v1__container_movement_figures__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Cyberport__Stats__V1__ContainerMovementFigures *)
+     protobuf_c_message_unpack (&cyberport__stats__v1__container_movement_figures__descriptor,
+                                allocator, len, data);
+}
+void   cyberport__stats__v1__container_movement_figures__free_unpacked
+                     (Cyberport__Stats__V1__ContainerMovementFigures *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &cyberport__stats__v1__container_movement_figures__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor cyberport__stats__v1__survey_table__field_descriptors[5] =
 {
   {
@@ -1227,6 +1362,302 @@ const ProtobufCMessageDescriptor cyberport__stats__v1__csv_chunk__descriptor =
   (ProtobufCMessageInit) cyberport__stats__v1__csv_chunk__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor cyberport__stats__v1__get_container_movement_figures_request__field_descriptors[3] =
+{
+  {
+    "port",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__GetContainerMovementFiguresRequest, port),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "year",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__GetContainerMovementFiguresRequest, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "month",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__GetContainerMovementFiguresRequest, month),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__stats__v1__get_container_movement_figures_request__field_indices_by_name[] = {
+  2,   /* field[2] = month */
+  0,   /* field[0] = port */
+  1,   /* field[1] = year */
+};
+static const ProtobufCIntRange cyberport__stats__v1__get_container_movement_figures_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor cyberport__stats__v1__get_container_movement_figures_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.stats.v1.GetContainerMovementFiguresRequest",
+  "GetContainerMovementFiguresRequest",
+  "Cyberport__Stats__V1__GetContainerMovementFiguresRequest",
+  "cyberport.stats.v1",
+  sizeof(Cyberport__Stats__V1__GetContainerMovementFiguresRequest),
+  3,
+  cyberport__stats__v1__get_container_movement_figures_request__field_descriptors,
+  cyberport__stats__v1__get_container_movement_figures_request__field_indices_by_name,
+  1,  cyberport__stats__v1__get_container_movement_figures_request__number_ranges,
+  (ProtobufCMessageInit) cyberport__stats__v1__get_container_movement_figures_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__stats__v1__container_movement_figure__field_descriptors[7] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigure, kind),
+    &cyberport__stats__v1__container_movement_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "containers",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigure, containers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "full_containers",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigure, full_containers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "empty_containers",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigure, empty_containers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "teu_hundredths",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigure, teu_hundredths),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "full_teu_hundredths",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigure, full_teu_hundredths),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "empty_teu_hundredths",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigure, empty_teu_hundredths),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__stats__v1__container_movement_figure__field_indices_by_name[] = {
+  1,   /* field[1] = containers */
+  3,   /* field[3] = empty_containers */
+  6,   /* field[6] = empty_teu_hundredths */
+  2,   /* field[2] = full_containers */
+  5,   /* field[5] = full_teu_hundredths */
+  0,   /* field[0] = kind */
+  4,   /* field[4] = teu_hundredths */
+};
+static const ProtobufCIntRange cyberport__stats__v1__container_movement_figure__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor cyberport__stats__v1__container_movement_figure__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.stats.v1.ContainerMovementFigure",
+  "ContainerMovementFigure",
+  "Cyberport__Stats__V1__ContainerMovementFigure",
+  "cyberport.stats.v1",
+  sizeof(Cyberport__Stats__V1__ContainerMovementFigure),
+  7,
+  cyberport__stats__v1__container_movement_figure__field_descriptors,
+  cyberport__stats__v1__container_movement_figure__field_indices_by_name,
+  1,  cyberport__stats__v1__container_movement_figure__number_ranges,
+  (ProtobufCMessageInit) cyberport__stats__v1__container_movement_figure__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor cyberport__stats__v1__container_movement_figures__field_descriptors[7] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigures, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "port",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigures, port),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "year",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigures, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "month",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT32,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigures, month),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "figures",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigures, n_figures),
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigures, figures),
+    &cyberport__stats__v1__container_movement_figure__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ingested_through_sequence",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigures, ingested_through_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "ingest_time",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Cyberport__Stats__V1__ContainerMovementFigures, ingest_time),
+    &google__protobuf__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned cyberport__stats__v1__container_movement_figures__field_indices_by_name[] = {
+  4,   /* field[4] = figures */
+  6,   /* field[6] = ingest_time */
+  5,   /* field[5] = ingested_through_sequence */
+  3,   /* field[3] = month */
+  0,   /* field[0] = name */
+  1,   /* field[1] = port */
+  2,   /* field[2] = year */
+};
+static const ProtobufCIntRange cyberport__stats__v1__container_movement_figures__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor cyberport__stats__v1__container_movement_figures__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "cyberport.stats.v1.ContainerMovementFigures",
+  "ContainerMovementFigures",
+  "Cyberport__Stats__V1__ContainerMovementFigures",
+  "cyberport.stats.v1",
+  sizeof(Cyberport__Stats__V1__ContainerMovementFigures),
+  7,
+  cyberport__stats__v1__container_movement_figures__field_descriptors,
+  cyberport__stats__v1__container_movement_figures__field_indices_by_name,
+  1,  cyberport__stats__v1__container_movement_figures__number_ranges,
+  (ProtobufCMessageInit) cyberport__stats__v1__container_movement_figures__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue cyberport__stats__v1__column_role__enum_values_by_number[3] =
 {
   { "COLUMN_ROLE_UNSPECIFIED", "CYBERPORT__STATS__V1__COLUMN_ROLE__COLUMN_ROLE_UNSPECIFIED", 0 },
@@ -1257,16 +1688,52 @@ const ProtobufCEnumDescriptor cyberport__stats__v1__column_role__descriptor =
   cyberport__stats__v1__column_role__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor cyberport__stats__v1__statistical_table_service__method_descriptors[5] =
+static const ProtobufCEnumValue cyberport__stats__v1__container_movement_kind__enum_values_by_number[5] =
+{
+  { "CONTAINER_MOVEMENT_KIND_UNSPECIFIED", "CYBERPORT__STATS__V1__CONTAINER_MOVEMENT_KIND__CONTAINER_MOVEMENT_KIND_UNSPECIFIED", 0 },
+  { "CONTAINER_MOVEMENT_KIND_CARRY_IN", "CYBERPORT__STATS__V1__CONTAINER_MOVEMENT_KIND__CONTAINER_MOVEMENT_KIND_CARRY_IN", 1 },
+  { "CONTAINER_MOVEMENT_KIND_CARRY_OUT", "CYBERPORT__STATS__V1__CONTAINER_MOVEMENT_KIND__CONTAINER_MOVEMENT_KIND_CARRY_OUT", 2 },
+  { "CONTAINER_MOVEMENT_KIND_GATE_IN", "CYBERPORT__STATS__V1__CONTAINER_MOVEMENT_KIND__CONTAINER_MOVEMENT_KIND_GATE_IN", 3 },
+  { "CONTAINER_MOVEMENT_KIND_GATE_OUT", "CYBERPORT__STATS__V1__CONTAINER_MOVEMENT_KIND__CONTAINER_MOVEMENT_KIND_GATE_OUT", 4 },
+};
+static const ProtobufCIntRange cyberport__stats__v1__container_movement_kind__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex cyberport__stats__v1__container_movement_kind__enum_values_by_name[5] =
+{
+  { "CONTAINER_MOVEMENT_KIND_CARRY_IN", 1 },
+  { "CONTAINER_MOVEMENT_KIND_CARRY_OUT", 2 },
+  { "CONTAINER_MOVEMENT_KIND_GATE_IN", 3 },
+  { "CONTAINER_MOVEMENT_KIND_GATE_OUT", 4 },
+  { "CONTAINER_MOVEMENT_KIND_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor cyberport__stats__v1__container_movement_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "cyberport.stats.v1.ContainerMovementKind",
+  "ContainerMovementKind",
+  "Cyberport__Stats__V1__ContainerMovementKind",
+  "cyberport.stats.v1",
+  5,
+  cyberport__stats__v1__container_movement_kind__enum_values_by_number,
+  5,
+  cyberport__stats__v1__container_movement_kind__enum_values_by_name,
+  1,
+  cyberport__stats__v1__container_movement_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor cyberport__stats__v1__statistical_table_service__method_descriptors[6] =
 {
   { "ListSurveyTables", &cyberport__stats__v1__list_survey_tables_request__descriptor, &cyberport__stats__v1__list_survey_tables_response__descriptor },
   { "GetSurveyTable", &cyberport__stats__v1__get_survey_table_request__descriptor, &cyberport__stats__v1__survey_table__descriptor },
   { "GetStatisticalTable", &cyberport__stats__v1__get_statistical_table_request__descriptor, &cyberport__stats__v1__statistical_table__descriptor },
   { "StreamStatisticalTable", &cyberport__stats__v1__get_statistical_table_request__descriptor, &cyberport__stats__v1__statistical_table_chunk__descriptor },
   { "ExportStatisticalTableCsv", &cyberport__stats__v1__get_statistical_table_request__descriptor, &cyberport__stats__v1__csv_chunk__descriptor },
+  { "GetContainerMovementFigures", &cyberport__stats__v1__get_container_movement_figures_request__descriptor, &cyberport__stats__v1__container_movement_figures__descriptor },
 };
 const unsigned cyberport__stats__v1__statistical_table_service__method_indices_by_name[] = {
   4,        /* ExportStatisticalTableCsv */
+  5,        /* GetContainerMovementFigures */
   2,        /* GetStatisticalTable */
   1,        /* GetSurveyTable */
   0,        /* ListSurveyTables */
@@ -1279,7 +1746,7 @@ const ProtobufCServiceDescriptor cyberport__stats__v1__statistical_table_service
   "StatisticalTableService",
   "Cyberport__Stats__V1__StatisticalTableService",
   "cyberport.stats.v1",
-  5,
+  6,
   cyberport__stats__v1__statistical_table_service__method_descriptors,
   cyberport__stats__v1__statistical_table_service__method_indices_by_name
 };
@@ -1322,6 +1789,14 @@ void cyberport__stats__v1__statistical_table_service__export_statistical_table_c
 {
   assert(service->descriptor == &cyberport__stats__v1__statistical_table_service__descriptor);
   service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void cyberport__stats__v1__statistical_table_service__get_container_movement_figures(ProtobufCService *service,
+                                                                                     const Cyberport__Stats__V1__GetContainerMovementFiguresRequest *input,
+                                                                                     Cyberport__Stats__V1__ContainerMovementFigures_Closure closure,
+                                                                                     void *closure_data)
+{
+  assert(service->descriptor == &cyberport__stats__v1__statistical_table_service__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void cyberport__stats__v1__statistical_table_service__init (Cyberport__Stats__V1__StatisticalTableService_Service *service,
                                                             Cyberport__Stats__V1__StatisticalTableService_ServiceDestroy destroy)
