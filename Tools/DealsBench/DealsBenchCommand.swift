@@ -150,11 +150,15 @@ struct DealsBenchCommand: AsyncParsableCommand {
             storage = try .sqlite(workDirectory: workDirectory, tool: "port-deals-bench")
         }
         do {
-            let report = try await withServices(storage: storage, serverThreads: serverThreads, logger: logger) {
-                identity, deals in
+            let retries = StoreRetryTally()
+            let storeLogger = retries.logger(label: "port-deals-bench.deals-store", level: level)
+            let report = try await withServices(
+                storage: storage, serverThreads: serverThreads, logger: logger, storeLogger: storeLogger
+            ) { identity, deals in
                 try await measure(
-                    identity: identity, deals: deals, storage: storage, machine: machine, dealCount: dealCount,
-                    serverThreads: serverThreads, started: started, loadAtStart: loadAtStart, setupStart: setupStart)
+                    identity: identity, deals: deals, retries: retries, storage: storage, machine: machine,
+                    dealCount: dealCount, serverThreads: serverThreads, started: started, loadAtStart: loadAtStart,
+                    setupStart: setupStart)
             }
             await storage.removeAll(logger: logger)
             let text = report.markdown()
@@ -169,7 +173,7 @@ struct DealsBenchCommand: AsyncParsableCommand {
 
     /// Starts Identity and Deals, runs `body`, and stops both however it ends.
     private func withServices<T>(
-        storage: BenchStorage, serverThreads: Int, logger: Logger,
+        storage: BenchStorage, serverThreads: Int, logger: Logger, storeLogger: Logger,
         _ body: (IdentityFixture, DealsFixture) async throws -> T
     ) async throws -> T {
         // Identity is only needed for the set-up: production hashing, 1 hashing thread.
@@ -178,7 +182,7 @@ struct DealsBenchCommand: AsyncParsableCommand {
         let deals: DealsFixture
         do {
             deals = try await DealsFixture.start(
-                identity: identity, storage: storage, serverThreads: serverThreads, logger: logger)
+                identity: identity, storage: storage, serverThreads: serverThreads, logger: logger, storeLogger: storeLogger)
         } catch {
             await identity.stop()
             throw error
@@ -196,7 +200,8 @@ struct DealsBenchCommand: AsyncParsableCommand {
     }
 
     private func measure(
-        identity: IdentityFixture, deals: DealsFixture, storage: BenchStorage, machine: MachineInfo, dealCount: Int,
+        identity: IdentityFixture, deals: DealsFixture, retries: StoreRetryTally, storage: BenchStorage,
+        machine: MachineInfo, dealCount: Int,
         serverThreads: Int, started: Date, loadAtStart: String, setupStart: UInt64
     ) async throws -> BenchReport {
         let databaseVersion = await deals.databaseVersion()
@@ -208,7 +213,8 @@ struct DealsBenchCommand: AsyncParsableCommand {
         log(String(format: "set-up done in %.1f s (deals: %.1f s)", setupSeconds, world.dealsSeconds))
 
         let bench = Workbench(
-            deals: deals, world: world, callers: callers, sharedDeals: sharedDeals, warmup: warmup, duration: duration)
+            deals: deals, world: world, retries: retries, callers: callers, sharedDeals: sharedDeals, warmup: warmup,
+            duration: duration)
         var results: [RoundResult] = []
         for number in 1...rounds {
             results.append(try await bench.round(number) { log($0) })

@@ -41,8 +41,9 @@ final class DealsFixture: Sendable {
         forms = Cyberport_Deals_V1_FormServiceClient(client)
     }
 
+    /// `storeLogger` is given to Deals' database (see ``StoreRetryTally``).
     static func start(
-        identity: IdentityFixture, storage: BenchStorage, serverThreads: Int, logger: Logger
+        identity: IdentityFixture, storage: BenchStorage, serverThreads: Int, logger: Logger, storeLogger: Logger
     ) async throws -> DealsFixture {
         // The service credential: an API key of the operator's platform organization naming the service "deals".
         let operatorOptions = try await identity.operatorOptions()
@@ -51,7 +52,7 @@ final class DealsFixture: Sendable {
             organization: me.organization, displayName: "Deals service", serviceName: "deals", as: operatorOptions)
 
         let catalog = try FormCatalog.load()
-        let database = try await storage.open("deals", migrations: DealsServer.migrations, logger: logger)
+        let database = try await storage.open("deals", migrations: DealsServer.migrations, logger: storeLogger)
         let link: IdentityLink
         let directoryClient: RPCClient
         do {

@@ -23,6 +23,8 @@ struct RoundResult: Sendable {
     /// The stale-etag retries of `formShared` / `dealShared`.
     var formContention: Contention
     var dealContention: Contention
+    /// Write transactions re-run after a PostgreSQL serialization failure, per phase name (see ``StoreRetryTally``).
+    var storeRetries: [String: UInt64]
     /// The order the phases ran in (alternates between rounds).
     var order: [String]
 }
@@ -68,12 +70,18 @@ final class ContentionTally: Sendable {
 struct Workbench: Sendable {
     let deals: DealsFixture
     let world: World
+    let retries: StoreRetryTally
     let callers: Int
     let sharedDeals: Int
     let warmup: Double
     let duration: Double
 
-    private var window: Window { .starting(afterWarmup: warmup, duration: duration) }
+    /// The next phase's window; Deals' store re-runs are counted inside it.
+    private var window: Window {
+        let window = Window.starting(afterWarmup: warmup, duration: duration)
+        retries.measure(window)
+        return window
+    }
 
     /// Readers alternate between the shipper's and the forwarder's tokens; writers are the shipper (the deal's owner,
     /// the only one UpdateDeal accepts; ReadWrite on UL010).
@@ -235,13 +243,17 @@ struct Workbench: Sendable {
     func round(_ number: Int, log: (String) -> Void) async throws -> RoundResult {
         let referenceFirst = number % 2 == 1
         var order: [String] = []
+        var storeRetries: [String: UInt64] = [:]
         func note(_ name: String, _ result: PhaseResult, contention: Contention? = nil) {
             order.append(name)
+            let reruns = retries.count
+            storeRetries[name] = reruns
+            let rerun = reruns > 0 ? ", \(reruns) store re-runs" : ""
             let retried = contention.map {
                 ", \($0.aborted) ABORTED, \($0.unfinished) unfinished (oldest \(String(format: "%.1f", $0.oldestUnfinishedSeconds)) s)"
             } ?? ""
             let errors = result.errors > 0 ? ", \(result.errors) errors (first: \(result.firstError ?? "?"))" : ""
-            log("  round \(number) \(name): \(Format.rate(result.rate))/s, p99 \(Format.millis(result.latencyMillis(0.99))) ms\(retried)\(errors)")
+            log("  round \(number) \(name): \(Format.rate(result.rate))/s, p99 \(Format.millis(result.latencyMillis(0.99))) ms\(retried)\(rerun)\(errors)")
         }
 
         var formRead: PhaseResult?
@@ -276,6 +288,6 @@ struct Workbench: Sendable {
         return RoundResult(
             round: number, formRead: formRead!, dealRead: dealRead!, formUpdate: formUpdate!, dealUpdate: dealUpdate!,
             formShared: formShared!.0, dealShared: dealShared!.0, formContention: formShared!.1,
-            dealContention: dealShared!.1, order: order)
+            dealContention: dealShared!.1, storeRetries: storeRetries, order: order)
     }
 }

@@ -67,6 +67,14 @@ struct BenchReport {
 
     private typealias PickContention = KeyPath<RoundResult, Contention>
 
+    /// Store re-runs (PostgreSQL serialization failures) per completed call of `phase`, median over rounds.
+    private func rerunsPerCall(_ path: Pick, _ phase: String) -> Double {
+        median(rounds.map { round in
+            let operations = round[keyPath: path].operations
+            return operations > 0 ? Double(round.storeRetries[phase] ?? 0) / Double(operations) : .nan
+        })
+    }
+
     /// "0.83 / 12": ABORTED answers per successful update, and updates still unfinished at the window's end; medians
     /// over rounds.
     private func contentionSummary(_ path: Pick, _ contention: PickContention) -> String {
@@ -137,32 +145,35 @@ struct BenchReport {
         line("## Summary (medians)")
         line()
         line(
-            "| measure | calls/s | p50 ms | p99 ms | CPU µs per call | ABORTED per update / unfinished | errors | reference (same run) | calls/s ratio | p99 ratio | CPU ratio |")
-        line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
-        let pairs: [(String, Pick, String, Pick, PickContention?)] = [
-            ("**form read**: GetForm", \.formRead, "GetDeal", \.dealRead, nil),
-            ("**form update**: UpdateForm, own deal", \.formUpdate, "UpdateDeal, own deal", \.dealUpdate, nil),
-            ("**form update, shared**: UpdateForm, \(s.sharedDeals) deals", \.formShared,
+            "| measure | calls/s | p50 ms | p99 ms | CPU µs per call | ABORTED per update / unfinished | store re-runs per call | errors | reference (same run) | calls/s ratio | p99 ratio | CPU ratio |")
+        line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
+        let pairs: [(String, Pick, String, String, Pick, PickContention?)] = [
+            ("**form read**: GetForm", \.formRead, "GetForm", "GetDeal", \.dealRead, nil),
+            ("**form update**: UpdateForm, own deal", \.formUpdate, "UpdateForm", "UpdateDeal, own deal", \.dealUpdate, nil),
+            ("**form update, shared**: UpdateForm, \(s.sharedDeals) deals", \.formShared, "UpdateForm shared",
              "UpdateDeal, \(s.sharedDeals) deals", \.dealShared, \.formContention),
         ]
-        for (name, form, referenceName, reference, contention) in pairs {
+        for (name, form, phase, referenceName, reference, contention) in pairs {
             line(
                 "| \(name) | **\(Format.rate(rate(form)))** | \(Format.millis(latency(form, 0.5))) | "
                     + "**\(Format.millis(latency(form, 0.99)))** | \(Format.micros(cpuPerCall(form))) | "
-                    + "\(contention.map { contentionSummary(form, $0) } ?? "") | \(errors(form)) | "
+                    + "\(contention.map { contentionSummary(form, $0) } ?? "") | "
+                    + "\(String(format: "%.2f", rerunsPerCall(form, phase))) | \(errors(form)) | "
                     + "\(referenceName): \(Format.rate(rate(reference)))/s, p99 \(Format.millis(latency(reference, 0.99))) ms | "
                     + "**\(Format.ratio(throughputRatio(form, reference)))** | \(Format.ratio(p99Ratio(form, reference))) | "
                     + "\(Format.ratio(cpuRatio(form, reference))) |")
         }
-        let references: [(String, Pick, PickContention?)] = [
-            ("GetDeal (reference)", \.dealRead, nil), ("UpdateDeal, own deal (reference)", \.dealUpdate, nil),
-            ("UpdateDeal, \(s.sharedDeals) deals (reference)", \.dealShared, \.dealContention),
+        let references: [(String, Pick, String, PickContention?)] = [
+            ("GetDeal (reference)", \.dealRead, "GetDeal", nil),
+            ("UpdateDeal, own deal (reference)", \.dealUpdate, "UpdateDeal", nil),
+            ("UpdateDeal, \(s.sharedDeals) deals (reference)", \.dealShared, "UpdateDeal shared", \.dealContention),
         ]
-        for (name, path, contention) in references {
+        for (name, path, phase, contention) in references {
             line(
                 "| \(name) | \(Format.rate(rate(path))) | \(Format.millis(latency(path, 0.5))) | "
                     + "\(Format.millis(latency(path, 0.99))) | \(Format.micros(cpuPerCall(path))) | "
-                    + "\(contention.map { contentionSummary(path, $0) } ?? "") | \(errors(path)) | | | | |")
+                    + "\(contention.map { contentionSummary(path, $0) } ?? "") | "
+                    + "\(String(format: "%.2f", rerunsPerCall(path, phase))) | \(errors(path)) | | | | |")
         }
         line()
         line(
@@ -173,7 +184,10 @@ struct BenchReport {
                 + "Shared-deal updates: calls/s counts successful updates; \"ABORTED per update\" is the stale-etag "
                 + "answers received in the window per successful update (each also cost a GetForm or GetDeal and another "
                 + "attempt); \"unfinished\" is how many of the \(c) callers were still retrying one update when the window "
-                + "ended (their latency is in no percentile: read it from the rounds' \"oldest\").")
+                + "ended (their latency is in no percentile: read it from the rounds' \"oldest\"). Store re-runs: write "
+                + "transactions PortStore ran again after a PostgreSQL serialization failure or deadlock (SERIALIZABLE; "
+                + "jittered backoff up to 100 ms, holding the pooled connection), inside the window, per completed call; "
+                + "always 0 on SQLite.")
         line()
         let allPhases = rounds.flatMap { [$0.formRead, $0.dealRead, $0.formUpdate, $0.dealUpdate, $0.formShared, $0.dealShared] }
         let totalErrors = allPhases.reduce(0) { $0 + $1.errors }
@@ -183,16 +197,16 @@ struct BenchReport {
         line("## Rounds")
         line()
         line(
-            "| round | phase | callers | calls/s | p50 ms | p99 ms | CPU µs per call | ABORTED | unfinished (oldest s) | errors | process CPU (cores) | other CPU (cores) |")
-        line("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-        let phases: [(String, Pick, PickContention?)] = [
-            ("GetForm", \.formRead, nil), ("GetDeal", \.dealRead, nil),
-            ("UpdateForm, own deal", \.formUpdate, nil), ("UpdateDeal, own deal", \.dealUpdate, nil),
-            ("UpdateForm, shared", \.formShared, \.formContention),
-            ("UpdateDeal, shared", \.dealShared, \.dealContention),
+            "| round | phase | callers | calls/s | p50 ms | p99 ms | CPU µs per call | ABORTED | unfinished (oldest s) | store re-runs | errors | process CPU (cores) | other CPU (cores) |")
+        line("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        let phases: [(String, Pick, String, PickContention?)] = [
+            ("GetForm", \.formRead, "GetForm", nil), ("GetDeal", \.dealRead, "GetDeal", nil),
+            ("UpdateForm, own deal", \.formUpdate, "UpdateForm", nil), ("UpdateDeal, own deal", \.dealUpdate, "UpdateDeal", nil),
+            ("UpdateForm, shared", \.formShared, "UpdateForm shared", \.formContention),
+            ("UpdateDeal, shared", \.dealShared, "UpdateDeal shared", \.dealContention),
         ]
         for round in rounds {
-            for (name, path, contention) in phases {
+            for (name, path, phase, contention) in phases {
                 let result = round[keyPath: path]
                 line(
                     "| \(round.round) | \(name) | \(result.parallelism) | \(Format.rate(result.rate)) | "
@@ -200,7 +214,7 @@ struct BenchReport {
                         + "\(Format.micros(result.cpuMicrosPerOperation)) | "
                         + "\(contention.map { Format.grouped(Int(round[keyPath: $0].aborted)) } ?? "") | "
                         + "\(contention.map { String(format: "%d (%.1f)", round[keyPath: $0].unfinished, round[keyPath: $0].oldestUnfinishedSeconds) } ?? "") | "
-                        + "\(result.errors) | "
+                        + "\(Format.grouped(Int(round.storeRetries[phase] ?? 0))) | \(result.errors) | "
                         + "\(Format.cores(result.cpu.process)) | \(Format.cores(result.cpu.others)) |")
             }
         }
