@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "port-protogen", targets: ["ProtoGen"]),
         .executable(name: "port-load", targets: ["LoadGenerator"]),
         .executable(name: "port-identity-bench", targets: ["IdentityBench"]),
+        .executable(name: "port-deals-bench", targets: ["DealsBench"]),
         .executable(name: "naccs-simulator", targets: ["NaccsSimulator"]),
         .executable(name: "port-stats-bench", targets: ["StatsBench"]),
     ],
@@ -218,14 +219,33 @@ let package = Package(
             path: "Tools/LoadGenerator", swiftSettings: swiftSettings),
         // Shared by the benchmark tools: timed windows, concurrent callers, CPU sampling, machine facts, number formats.
         .target(name: "BenchKit", path: "Tools/BenchKit", swiftSettings: swiftSettings),
+        // Shared by the service benchmarks: Identity in-process on a benchmark database (SQLite or PostgreSQL),
+        // companies, users, API keys and access tokens.
+        .target(
+            name: "BenchFixtures",
+            dependencies: [
+                "BenchKit", "IdentityKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol",
+                "PortServiceKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/BenchFixtures", swiftSettings: swiftSettings),
         .executableTarget(
             name: "IdentityBench",
             dependencies: [
-                "BenchKit", "IdentityKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol", "PortServiceKit",
+                "BenchKit", "BenchFixtures", "IdentityKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol", "PortServiceKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/IdentityBench", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "DealsBench",
+            dependencies: [
+                "BenchKit", "BenchFixtures", "DealsKit", "IdentityKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI",
+                "PortProtocol", "PortServiceKit", "PortWebhooks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/DealsBench", swiftSettings: swiftSettings),
         .target(
             name: "NaccsSimulatorKit",
             dependencies: [

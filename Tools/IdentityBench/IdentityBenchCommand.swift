@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchFixtures
 import BenchKit
 import Foundation
 import IdentityKit
@@ -141,14 +142,22 @@ struct IdentityBenchCommand: AsyncParsableCommand {
             + "\(rounds) round(s) of 7 phases × (\(warmup) s + \(duration) s)")
 
         let setupStart = monotonicNanos()
-        let fixture = try await IdentityFixture.start(
-            passwordHashing: parameters, hashThreads: hashThreads, serverThreads: serverThreads,
-            workDirectory: workDirectory, logger: logger)
+        let storage = try BenchStorage.sqlite(workDirectory: workDirectory, tool: "port-identity-bench")
+        let fixture: IdentityFixture
+        do {
+            fixture = try await IdentityFixture.start(
+                storage: storage, passwordHashing: parameters, hashThreads: hashThreads, serverThreads: serverThreads,
+                logger: logger)
+        } catch {
+            await storage.removeAll(logger: logger)
+            throw error
+        }
         do {
             let report = try await measure(
                 fixture: fixture, machine: machine, parameters: parameters, verifyThreads: verifyThreads,
                 serverThreads: serverThreads, started: started, loadAtStart: loadAtStart, setupStart: setupStart)
             await fixture.stop()
+            await storage.removeAll(logger: logger)
             let text = report.markdown()
             let path = try write(text, started: started)
             print(text)
@@ -160,6 +169,7 @@ struct IdentityBenchCommand: AsyncParsableCommand {
             }
         } catch {
             await fixture.stop()
+            await storage.removeAll(logger: logger)
             throw error
         }
     }

@@ -1,3 +1,4 @@
+import BenchFixtures
 import BenchKit
 import Foundation
 import PortAPI
