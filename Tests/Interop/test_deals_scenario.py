@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,16 +120,17 @@ class Port:
         return json.loads(result.stdout)
 
 
-def start_port(tmp_path_factory) -> Port:
+def start_port(tmp_path_factory, operator_email: str = OPERATOR_EMAIL, with_actors: bool = True) -> Port:
+    """Identity and Deals; with_actors also registers, approves and logs in the five companies."""
     home = tmp_path_factory.mktemp("deals-scenario")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CYBERPORT_IDENTITY_OPERATOR_EMAIL", OPERATOR_EMAIL)
+        patch.setenv("CYBERPORT_IDENTITY_OPERATOR_EMAIL", operator_email)
         patch.setenv("CYBERPORT_IDENTITY_OPERATOR_PASSWORD", OPERATOR_PASSWORD)
         identity = support.start_server(
             "cyberport-identity", ["--data-dir", str(home / "identity"), "--password-hash", "minimum"], log_dir=home)
     port = Port(home, identity)
     try:
-        port.login(port.operator, OPERATOR_EMAIL, OPERATOR_PASSWORD)
+        port.login(port.operator, operator_email, OPERATOR_PASSWORD)
         # Deals' service credential: an API key for "deals" on the operator's platform organization.
         platform = port.whoami(port.operator)["organization"]
         key = port.identity_call("ApiKeyService/CreateApiKey", {
@@ -137,7 +140,7 @@ def start_port(tmp_path_factory) -> Port:
             port.deals = support.start_server(
                 "cyberport-deals",
                 ["--identity-address", identity.address, "--data-dir", str(home / "deals")], log_dir=home)
-        for actor in [
+        for actor in [] if not with_actors else [
             Actor("shipper", "shipperOrConsignee", "日本輸出株式会社", "Nippon Export Co., Ltd.", "6010001000001",
                   home / "sessions" / "shipper.json"),
             Actor("forwarder", "forwarder", "港湾海貨株式会社", "Port Forwarding KK", "5010001000002",
@@ -483,3 +486,66 @@ def test_import_scenario_from_arrival_notice_to_delivery_order(port):
     assert "form_code" in wrong, wrong
     sends = [e["formCode"] for e in t.timeline(trucker) if e["kind"] == "FORM_SENT"]
     assert sends == ["UL290", "UL300"], sends
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# docs/deals-walkthrough.md, as written
+
+WALKTHROUGH = support.REPO_ROOT / "docs" / "deals-walkthrough.md"
+
+
+@pytest.fixture
+def bare_port(tmp_path_factory):
+    """Identity and Deals with the operator run-local.sh creates, and no companies yet."""
+    deployment = start_port(tmp_path_factory, operator_email="operator@cyberport.localhost", with_actors=False)
+    yield deployment
+    deployment.deals.stop()
+    deployment.identity.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)  # some 170 commands and helper calls: seconds on an idle machine, more on a busy CI runner
+def test_the_walkthrough_runs_as_written(bare_port, tmp_path):
+    """Runs the walkthrough's shell blocks (all but the one starting the services) in one bash, against this
+    module's servers instead of run-local.sh's ports, and checks the outcomes it shows."""
+    blocks = [b for b in re.findall(r"```sh\n(.*?)```", WALKTHROUGH.read_text(), re.S)
+              if not b.startswith("# terminal 1")]
+    script = "set -u\n" + "\n".join(blocks)
+    for documented, real in [("127.0.0.1:50051", bare_port.identity.address),
+                             ("127.0.0.1:50052", bare_port.deals.address)]:
+        assert documented in script, f"the walkthrough no longer names {documented}"
+        script = script.replace(documented, real)
+    # run-local.sh keeps the operator's password in data/operator-password under the repository root.
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "operator-password").write_text(OPERATOR_PASSWORD + "\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CYBERPORT_")}
+    # This interpreter's directory first: a python3 that is a version manager's shim costs a noticeable startup
+    # time on each of the helpers' many calls.
+    env["PATH"] = os.pathsep.join([str(support.bin_dir()), str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["TMPDIR"] = str(tmp_path)
+    run = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, timeout=240)
+    out = run.stdout
+    assert run.returncode == 0, out
+    for problem in ["Traceback", "command not found", "No such file", "unbound variable", "usage:"]:
+        assert problem not in out, out
+    errors = re.findall(r"^ERROR (\w+)", out, re.M)
+    assert errors == ["ABORTED", "PERMISSION_DENIED", "FAILED_PRECONDITION", "PERMISSION_DENIED",
+                      "FAILED_PRECONDITION", "FAILED_PRECONDITION", "INVALID_ARGUMENT"], out
+    assert re.findall(r"^exit status (\d+)", out, re.M) == ["10", "7", "9", "9"], out
+    assert out.count("COMPANY_STATUS_PENDING") == 5 and out.count("COMPANY_STATUS_APPROVED") == 5, out
+    lines = out.splitlines()
+    for expected in [
+        '["forwarder", "carrier"]', '["shipper", "forwarder", "trucker"]', '["shipper", "broker", "carrier"]',
+        '["shipper", "forwarder", "broker"]', '["shipper", "forwarder", "broker", "trucker"]',
+        "vesselName: ONE HARMONY", "  forwarderName: Port Forwarding KK", "US Buyer Inc.", "ONE PROSPERITY",
+        "blNo: ONEYSHA000777",
+        f"shipper   UL010 UL040 UL050 UL090~{FIRST} UL090~{SECOND} UL140~{FIRST} UL140~{SECOND} UL150",
+        f"carrier   UL010 UL040 UL050 UL090~{FIRST} UL090~{SECOND} UL150",
+        f"trucker   UL050 UL090~{FIRST} UL090~{SECOND}",
+        "broker    UL040 UL150",
+        "UL290 UL300",
+    ]:
+        assert expected in lines, f"{expected!r} is not a line of the output:\n{out}"
+    assert len([line for line in lines if line == "SENT"]) == 4, out
+    assert re.search(r"^ +28 FORM_SENT +UL150$", out, re.M), out
