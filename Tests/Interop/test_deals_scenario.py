@@ -16,13 +16,19 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import support
+
+# Set (as for the Swift suites, by `source scripts/postgres-test-db.sh`): both services store their data in PostgreSQL,
+# each deployment in schemas of its own, dropped when it stops. Otherwise SQLite in temporary directories.
+POSTGRES_URL = os.environ.get("CYBERPORT_TEST_POSTGRES_URL", "")
 
 OPERATOR_EMAIL = "operator@example.com"
 OPERATOR_PASSWORD = "Platform-secret-42"
@@ -76,12 +82,32 @@ class Actor:
 class Port:
     """Identity and Deals on loopback, an operator session and the five actors."""
 
-    def __init__(self, home: Path, identity: support.ServerProcess):
+    def __init__(self, home: Path):
         self.home = home
-        self.identity = identity
+        self.identity: support.ServerProcess | None = None
         self.deals: support.ServerProcess | None = None
+        self.schemas: list[str] = []
         self.operator = home / "sessions" / "operator.json"
         self.actors: dict[str, Actor] = {}
+
+    def storage(self, service: str, patch: pytest.MonkeyPatch) -> list[str]:
+        """The storage flags (and environment) of `service`."""
+        flags = ["--data-dir", str(self.home / service)]
+        if POSTGRES_URL:
+            schema = f"scenario_{service}_{uuid.uuid4().hex[:12]}"
+            self.schemas.append(schema)
+            patch.setenv(f"CYBERPORT_{service.upper()}_DATABASE_URL", POSTGRES_URL)
+            flags += ["--database-schema", schema]
+        return flags
+
+    def stop(self) -> None:
+        for server in (self.deals, self.identity):
+            if server is not None:
+                server.stop()
+        psql = shutil.which("psql")
+        for schema in self.schemas if psql else []:
+            subprocess.run([psql, POSTGRES_URL, "-qc", f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'],
+                           capture_output=True, timeout=60)
 
     def cli(self, *args: str, session: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         path = support.bin_dir() / "cyberport"
@@ -123,13 +149,13 @@ class Port:
 def start_port(tmp_path_factory, operator_email: str = OPERATOR_EMAIL, with_actors: bool = True) -> Port:
     """Identity and Deals; with_actors also registers, approves and logs in the five companies."""
     home = tmp_path_factory.mktemp("deals-scenario")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CYBERPORT_IDENTITY_OPERATOR_EMAIL", operator_email)
-        patch.setenv("CYBERPORT_IDENTITY_OPERATOR_PASSWORD", OPERATOR_PASSWORD)
-        identity = support.start_server(
-            "cyberport-identity", ["--data-dir", str(home / "identity"), "--password-hash", "minimum"], log_dir=home)
-    port = Port(home, identity)
+    port = Port(home)
     try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("CYBERPORT_IDENTITY_OPERATOR_EMAIL", operator_email)
+            patch.setenv("CYBERPORT_IDENTITY_OPERATOR_PASSWORD", OPERATOR_PASSWORD)
+            port.identity = support.start_server(
+                "cyberport-identity", [*port.storage("identity", patch), "--password-hash", "minimum"], log_dir=home)
         port.login(port.operator, operator_email, OPERATOR_PASSWORD)
         # Deals' service credential: an API key for "deals" on the operator's platform organization.
         platform = port.whoami(port.operator)["organization"]
@@ -139,7 +165,7 @@ def start_port(tmp_path_factory, operator_email: str = OPERATOR_EMAIL, with_acto
             patch.setenv("CYBERPORT_DEALS_SERVICE_CREDENTIAL", key["key"])
             port.deals = support.start_server(
                 "cyberport-deals",
-                ["--identity-address", identity.address, "--data-dir", str(home / "deals")], log_dir=home)
+                ["--identity-address", port.identity.address, *port.storage("deals", patch)], log_dir=home)
         for actor in [] if not with_actors else [
             Actor("shipper", "shipperOrConsignee", "日本輸出株式会社", "Nippon Export Co., Ltd.", "6010001000001",
                   home / "sessions" / "shipper.json"),
@@ -155,9 +181,7 @@ def start_port(tmp_path_factory, operator_email: str = OPERATOR_EMAIL, with_acto
             enrol(port, actor)
             port.actors[actor.key] = actor
     except BaseException:
-        if port.deals is not None:
-            port.deals.stop()
-        identity.stop()
+        port.stop()
         raise
     return port
 
@@ -189,8 +213,7 @@ def enrol(port: Port, actor: Actor) -> None:
 def port(tmp_path_factory):
     deployment = start_port(tmp_path_factory)
     yield deployment
-    deployment.deals.stop()
-    deployment.identity.stop()
+    deployment.stop()
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -499,8 +522,7 @@ def bare_port(tmp_path_factory):
     """Identity and Deals with the operator run-local.sh creates, and no companies yet."""
     deployment = start_port(tmp_path_factory, operator_email="operator@cyberport.localhost", with_actors=False)
     yield deployment
-    deployment.deals.stop()
-    deployment.identity.stop()
+    deployment.stop()
 
 
 @pytest.mark.slow
