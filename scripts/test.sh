@@ -51,8 +51,24 @@ echo "executables in $BIN_DIR"
 if [[ "${SKIP_SWIFT_TESTS:-0}" == "1" ]]; then
   step "swift test: SKIPPED because SKIP_SWIFT_TESTS=1"
 else
-  step "swift test (the whole Swift suite)"
-  swift test --skip-build
+  # One process per test target, one after the other: every target's suites run in parallel inside their process,
+  # but the targets do not compete with each other for the two cores (the in-process services of one target would
+  # otherwise starve another's time limits). A target that does not finish within SWIFT_TEST_TARGET_TIMEOUT seconds
+  # (a hang) fails the run instead of blocking it.
+  step "swift test (every test target in its own process)"
+  mapfile -t targets < <(swift test --skip-build list 2>/dev/null | sed -n 's/^\([A-Za-z0-9_]*\)\..*/\1/p' | sort -u)
+  [[ ${#targets[@]} -gt 0 ]] || { echo "swift test list found no tests" >&2; exit 1; }
+  failed=()
+  for target in "${targets[@]}"; do
+    printf '\n--> %s (%d s so far)\n' "$target" "$((SECONDS - started))"
+    if ! timeout --signal=KILL "${SWIFT_TEST_TARGET_TIMEOUT:-1200}" swift test --skip-build --filter "^$target\\."; then
+      failed+=("$target")
+    fi
+  done
+  if [[ ${#failed[@]} -gt 0 ]]; then
+    echo "swift test failed in: ${failed[*]}" >&2
+    exit 1
+  fi
 fi
 
 step "pytest Tests/Interop (stock grpcio client, raw HTTP/2) against $BIN_DIR ($((SECONDS - started)) s so far)"

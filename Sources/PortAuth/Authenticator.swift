@@ -66,7 +66,14 @@ public struct Authenticator: Sendable {
         else {
             throw AuthenticationErrors.malformed("'authorization' must be 'Bearer <access token>'")
         }
-        let token = String(decoding: utf8.dropFirst(7), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        // Spaces and tabs around the token are ignored (an ASCII trim: this runs on every call of every service).
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let rest = utf8.dropFirst(7)
+        guard let start = rest.firstIndex(where: { !isBlank($0) }), let end = rest.lastIndex(where: { !isBlank($0) })
+        else {
+            throw AuthenticationErrors.malformed("'authorization' must be 'Bearer <access token>'")
+        }
+        let token = String(decoding: rest[start...end], as: UTF8.self)
         guard !token.isEmpty else {
             throw AuthenticationErrors.malformed("'authorization' must be 'Bearer <access token>'")
         }

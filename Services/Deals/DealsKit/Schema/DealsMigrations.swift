@@ -179,6 +179,11 @@ enum DealsMigrations {
                 )
                 """,
                 "INSERT INTO container_movement_counter (id, last_sequence) VALUES (1, 0)",
-            ])
+            ]),
+            // A form's last entry of one kind in O(log n): the audience of each form update asks whether the form is
+            // sent now (its last FORM_SENT against its last FORM_UNSENT / FORM_CREATED).
+            Migration(version: 7, name: "timeline form kind index", statements: [
+                "CREATE INDEX timeline_entries_form_kind ON timeline_entries (deal_number, form_id, kind, seq)"
+            ]),
         ]
 }

@@ -52,25 +52,19 @@ enum TimelineAudience: String, Sendable {
         return (.restricted, organizations.sorted())
     }
 
-    /// Whether the form was ever sent (for a deletion) or is sent now (for an update).
+    /// Whether the form was ever sent since it was (last) created (for a deletion) or is sent now (for an update):
+    /// each a few index look-ups (timeline_entries_form_kind), whatever the length of the form's history.
     private static func formIsOrWasSent(_ record: TimelineRecord, _ session: any SQLSession) throws -> Bool {
-        let rows = try session.query(
-            """
-            SELECT kind FROM timeline_entries
-            WHERE deal_number = $1 AND form_id = $2 AND kind IN ('FORM_SENT', 'FORM_UNSENT', 'FORM_CREATED')
-            ORDER BY seq DESC LIMIT 1
-            """, [.text(record.dealNumber), .text(record.formID)])
-        let last = try rows.first?.string("kind")
-        if record.kind == .formDeleted {
-            // Ever sent since it was (last) created?
-            let sent = try session.queryOne(
-                """
-                SELECT COUNT(*) AS n FROM timeline_entries
-                WHERE deal_number = $1 AND form_id = $2 AND kind = 'FORM_SENT' AND seq > COALESCE(
-                  (SELECT MAX(seq) FROM timeline_entries WHERE deal_number = $1 AND form_id = $2 AND kind = 'FORM_CREATED'), 0)
-                """, [.text(record.dealNumber), .text(record.formID)])
-            return try (sent?.int("n") ?? 0) > 0
+        func last(_ kind: TimelineRecord.Kind) throws -> Int64 {
+            let row = try session.queryOne(
+                "SELECT MAX(seq) AS last FROM timeline_entries WHERE deal_number = $1 AND form_id = $2 AND kind = $3",
+                [.text(record.dealNumber), .text(record.formID), .text(kind.rawValue)])
+            return try row?.optionalInt("last") ?? 0
         }
-        return last == TimelineRecord.Kind.formSent.rawValue
+        let sent = try last(.formSent)
+        guard sent > 0 else { return false }
+        let created = try last(.formCreated)
+        if record.kind == .formDeleted { return sent > created }
+        return sent > max(created, try last(.formUnsent))
     }
 }
