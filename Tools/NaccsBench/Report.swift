@@ -62,7 +62,7 @@ struct NaccsReport {
             "| workload | a forwarder company with its NACCS credentials; one export deal with an ECR form (export cargo "
                 + "registration: NACCS issues a new export control number each time) per caller; \(depth) caller(s) per "
                 + "credential on one HTTP/2 connection, each: SendNaccsForm (fresh idempotency key, its credential), then "
-                + "GetNaccsSend every 1 ms doubling to 8 ms until the send is ACCEPTED, then the next send |")
+                + "GetNaccsSend after 2 ms, doubling to 32 ms, until the send is ACCEPTED, then the next send |")
         line(
             "| measures | **sends/s**: sends seen complete inside the window ÷ window; **relay p50/p99**: the send's "
                 + "`complete_time − create_time` (accepted and stored → NACCS output stored, queueing behind the "

@@ -95,7 +95,7 @@ struct SendPhase: Sendable {
 }
 
 /// Runs a phase: `credentials × depth` callers, caller *c* sending its deal's form with credential *c mod
-/// credentials* and a fresh idempotency key, then polling GetNaccsSend (1 ms, doubling to 8 ms) until it is complete.
+/// credentials* and a fresh idempotency key, then polling GetNaccsSend (2 ms, doubling to 32 ms) until it is complete.
 func sendPhase(
     stack: RelayStack, world: World, credentials: Int, depth: Int, warmup: Double, duration: Double
 ) async -> SendPhase {
@@ -111,11 +111,11 @@ func sendPhase(
         let accepted = try await stack.relay.sendNaccsForm(request, options: options)
         var get = Cyberport_Naccs_V1_GetNaccsSendRequest()
         get.name = accepted.name
-        var pause = Duration.milliseconds(1)
+        var pause = Duration.milliseconds(2)
         var polls = 0
         while true {
             try await Task.sleep(for: pause)
-            pause = min(pause * 2, .milliseconds(8))
+            pause = min(pause * 2, .milliseconds(32))
             polls += 1
             let send = try await stack.relay.getNaccsSend(get, options: options)
             switch send.state {
