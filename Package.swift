@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "port-identity-bench", targets: ["IdentityBench"]),
         .executable(name: "port-deals-bench", targets: ["DealsBench"]),
         .executable(name: "naccs-simulator", targets: ["NaccsSimulator"]),
+        .executable(name: "port-naccs-bench", targets: ["NaccsBench"]),
         .executable(name: "port-stats-bench", targets: ["StatsBench"]),
     ],
     dependencies: [
@@ -264,6 +265,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/NaccsSimulator/Executable", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "NaccsBench",
+            dependencies: [
+                "BenchKit", "BenchFixtures", "NaccsKit", "NaccsLink", "NaccsSimulatorKit", "DealsKit", "IdentityKit", "PortStore",
+                "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol", "PortServiceKit", "PortWebhooks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/NaccsBench", swiftSettings: swiftSettings),
         .executableTarget(
             name: "StatsBench",
             dependencies: [

@@ -77,6 +77,10 @@ final class NaccsSimulatorEngine: Sendable {
             if configuration.latency > .zero { try? await Task.sleep(for: configuration.latency) }
             let (outputs, permitDue) = await center.process(message, code: code, user: user, clock: NaccsCenter.clock())
             await center.finish(user)
+            // One line per processed input (never the credential): the crash test counts them per input id.
+            logger.debug(
+                "input processed",
+                metadata: ["businessCode": "\(code.code)", "inputInformationId": "\(message.header.inputInformationID)"])
             if let permitDue {
                 schedulePermit(permitDue, trigger: code.code, echo: OutputFactory.Echo(header: message.header, mailAddress: user.mailAddress), user: user)
             }
