@@ -66,6 +66,8 @@ class PB:
     ]
     naccs = interop_protos.load("cyberport/naccs/v1/naccs_pb2")
     naccs_grpc = interop_protos.load("cyberport/naccs/v1/naccs_pb2_grpc")
+    # The other Naccs files, so that their services are in the default descriptor pool too.
+    naccs_others = [interop_protos.load(f"cyberport/naccs/v1/{name}_pb2") for name in ("credentials", "relay")]
     stats = interop_protos.load("cyberport/stats/v1/tables_pb2")
     stats_grpc = interop_protos.load("cyberport/stats/v1/tables_pb2_grpc")
     # The other Stats files, so that their services are in the default descriptor pool too.
