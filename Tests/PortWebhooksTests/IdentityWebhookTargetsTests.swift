@@ -27,7 +27,7 @@ struct IdentityWebhookTargetsTests {
                 let elsewhere = try await Self.createTarget(
                     identity, company, url: receiver.url("/other"), secret: "secret-other", organizations: [other.name])
 
-                let tokens = try await Self.serviceTokens(identity)
+                let tokens = identity.serviceTokens(try await identity.serviceCredential("deals"))
                 let directory = IdentityWebhookTargets(client: identity.client, tokens: tokens, cacheTTL: .zero, pageSize: 2)
                 let targets = try await directory.targets(forOrganization: company.organization)
                 #expect(Set(targets.map(\.name)) == Set(created.keys))
@@ -93,25 +93,5 @@ struct IdentityWebhookTargetsTests {
         request.webhookTarget = target
         return try await identity.webhooks.createWebhookTarget(request, options: company.admin)
     }
-
-    /// A service credential for "deals", made by the operator, and a token source exchanging it (as `IdentityLink`
-    /// does).
-    static func serviceTokens(_ identity: IdentityHarness) async throws -> BearerTokenSource {
-        let operatorOptions = try await identity.operatorOptions()
-        let me = try await identity.caller(operatorOptions)
-        var request = Cyberport_Identity_V1_CreateApiKeyRequest()
-        request.parent = me.organization
-        var key = Cyberport_Identity_V1_ApiKey()
-        key.displayName = "Deals service"
-        key.serviceName = "deals"
-        request.apiKey = key
-        let credential = try await identity.apiKeys.createApiKey(request, options: operatorOptions).key
-        let auth = identity.auth
-        return BearerTokenSource {
-            var exchange = Cyberport_Identity_V1_ExchangeApiKeyRequest()
-            exchange.apiKey = credential
-            let grant = try await auth.exchangeApiKey(exchange, options: CallOptions(timeout: .seconds(10)))
-            return (grant.accessToken, Date().addingTimeInterval(600))
-        }
-    }
 }
+

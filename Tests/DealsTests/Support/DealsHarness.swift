@@ -37,33 +37,11 @@ final class DealsHarness: Sendable {
         timeline = Cyberport_Deals_V1_TimelineServiceClient(client)
     }
 
-    /// Makes a service credential for "deals" as the operator (on the operator's platform organization).
-    static func serviceCredential(_ identity: IdentityHarness) async throws -> String {
-        let operatorOptions = try await identity.operatorOptions()
-        let me = try await identity.caller(operatorOptions)
-        var request = Cyberport_Identity_V1_CreateApiKeyRequest()
-        request.parent = me.organization
-        var key = Cyberport_Identity_V1_ApiKey()
-        key.displayName = "Deals service"
-        key.serviceName = "deals"
-        request.apiKey = key
-        return try await identity.apiKeys.createApiKey(request, options: operatorOptions).key
-    }
-
     static func start(identity: IdentityHarness, backend: TestBackend, withCredential: Bool = true) async throws -> DealsHarness {
         let database = try TestDatabase(backend, prefix: "deals")
         let store = try await database.open(migrations: DealsServer.migrations)
         var tokens: BearerTokenSource?
-        if withCredential {
-            let credential = try await serviceCredential(identity)
-            let auth = identity.auth
-            tokens = BearerTokenSource {
-                var request = Cyberport_Identity_V1_ExchangeApiKeyRequest()
-                request.apiKey = credential
-                let grant = try await auth.exchangeApiKey(request, options: CallOptions(timeout: .seconds(10)))
-                return (grant.accessToken, Date().addingTimeInterval(600))
-            }
-        }
+        if withCredential { tokens = identity.serviceTokens(try await identity.serviceCredential("deals")) }
         var configuration = DealsConfiguration(
             database: store, authenticator: Authenticator(verifier: identity.identity.verifier),
             directory: IdentityOrganizationDirectory(client: identity.client, tokens: tokens), logger: TestLog.quiet,

@@ -53,26 +53,6 @@ final class RelayHarness: Sendable {
 
     func stop() async { await stopAll() }
 
-    /// A service API key for `service`, made by the operator on the platform organization, as a token source.
-    static func serviceTokens(_ identity: IdentityHarness, service: String) async throws -> BearerTokenSource {
-        let operatorOptions = try await identity.operatorOptions()
-        let me = try await identity.caller(operatorOptions)
-        var request = Cyberport_Identity_V1_CreateApiKeyRequest()
-        request.parent = me.organization
-        var key = Cyberport_Identity_V1_ApiKey()
-        key.displayName = "\(service) service"
-        key.serviceName = service
-        request.apiKey = key
-        let credential = try await identity.apiKeys.createApiKey(request, options: operatorOptions).key
-        let auth = identity.auth
-        return BearerTokenSource {
-            var exchange = Cyberport_Identity_V1_ExchangeApiKeyRequest()
-            exchange.apiKey = credential
-            let grant = try await auth.exchangeApiKey(exchange, options: CallOptions(timeout: .seconds(10)))
-            return (grant.accessToken, Date().addingTimeInterval(600))
-        }
-    }
-
     static func serverConfiguration() -> ServerConfiguration {
         var configuration = ServerConfiguration()
         configuration.host = "127.0.0.1"
@@ -88,7 +68,7 @@ final class RelayHarness: Sendable {
         // Deals.
         let dealsDatabase = try TestDatabase(backend, prefix: "ndeals")
         let dealsStore = try await dealsDatabase.open(migrations: DealsServer.migrations)
-        let dealsTokens = try await serviceTokens(identity, service: "deals")
+        let dealsTokens = identity.serviceTokens(try await identity.serviceCredential("deals"))
         let dealsConfiguration = DealsConfiguration(
             database: dealsStore, authenticator: Authenticator(verifier: verifier),
             directory: IdentityOrganizationDirectory(client: identity.client, tokens: dealsTokens), logger: TestLog.quiet)
@@ -112,7 +92,7 @@ final class RelayHarness: Sendable {
         // Naccs.
         let naccsDatabase = try TestDatabase(backend, prefix: "naccs")
         let naccsStore = try await naccsDatabase.open(migrations: NaccsServer.migrations)
-        let naccsTokens = try await serviceTokens(identity, service: "naccs")
+        let naccsTokens = identity.serviceTokens(try await identity.serviceCredential("naccs"))
         var configuration = NaccsConfiguration(
             database: naccsStore, authenticator: Authenticator(verifier: verifier),
             deals: DealsRPCGateway(client: dealsClient, serviceTokens: naccsTokens), link: link,
