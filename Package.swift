@@ -227,6 +227,7 @@ let package = Package(
             dependencies: [
                 "BenchKit", "IdentityKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol",
                 "PortServiceKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/BenchFixtures", swiftSettings: swiftSettings),

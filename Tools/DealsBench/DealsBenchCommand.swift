@@ -47,43 +47,7 @@ struct DealsBenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("shared-deals"), help: "Deals the callers share in the contention phases.")
     var sharedDeals = 8
 
-    @Option(help: "Measured seconds per phase.")
-    var duration = 6.0
-
-    @Option(help: "Warm-up seconds before each phase's measured window.")
-    var warmup = 1.0
-
-    @Option(help: "Rounds (each runs every phase; the order of form phase and reference alternates).")
-    var rounds = 3
-
-    @Option(
-        name: .customLong("postgres-url"),
-        help: "Run on PostgreSQL (a libpq URL; default: CYBERPORT_TEST_POSTGRES_URL if set, else SQLite). Fresh schemas, dropped at the end.")
-    var postgresURL: String?
-
-    @Flag(name: .customLong("sqlite"), help: "Run on SQLite even when CYBERPORT_TEST_POSTGRES_URL is set.")
-    var forceSQLite = false
-
-    @Option(name: .customLong("pool-size"), help: "PostgreSQL connections per service (the services' default).")
-    var poolSize = 8
-
-    @Option(name: .customLong("server-threads"), help: "Event-loop threads of each gRPC server (default: one per core, as in production).")
-    var serverThreads: Int?
-
-    @Option(name: .customLong("results-dir"), help: "Directory the markdown report is written to.")
-    var resultsDirectory = "Benchmarks/results"
-
-    @Option(name: .customLong("work-dir"), help: "Existing directory for the SQLite databases (default: a new directory under /tmp, deleted at the end).")
-    var workDirectory: String?
-
-    @Option(help: "Commit to name in the report (Benchmarks/deals.sh passes it).")
-    var commit: String?
-
-    @Option(help: "Toolchain to name in the report (Benchmarks/deals.sh passes `swift --version`).")
-    var toolchain: String?
-
-    @Option(name: .customLong("log-level"), help: "Log level of the services and the clients (default warning).")
-    var logLevel = "warning"
+    @OptionGroup var run: BenchRunOptions
 
     /// Phases per round.
     private static let phases = 6
@@ -95,63 +59,38 @@ struct DealsBenchCommand: AsyncParsableCommand {
             throw ValidationError("--deals must be within --callers (\(callers))…10000: each caller owns a deal")
         }
         guard (1...callers).contains(sharedDeals) else { throw ValidationError("--shared-deals must be within 1…--callers") }
-        guard duration >= 0.5, duration <= 120 else { throw ValidationError("--duration must be within 0.5…120 s") }
-        guard warmup >= 0, warmup <= 30 else { throw ValidationError("--warmup must be within 0…30 s") }
-        guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be within 1…20") }
-        guard (1...64).contains(poolSize) else { throw ValidationError("--pool-size must be within 1…64") }
-        if let serverThreads, !(1...64).contains(serverThreads) { throw ValidationError("--server-threads must be within 1…64") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
-        if forceSQLite && postgresURL != nil { throw ValidationError("--sqlite and --postgres-url exclude each other") }
         // The access tokens are minted before the first round and must outlive the last one (they live 15 minutes).
         let lifetime = Double(IdentityConfiguration().accessTokenLifetime)
-        guard roundSeconds * Double(rounds) < lifetime - 120 else {
+        guard roundSeconds * Double(run.rounds) < lifetime - 120 else {
             throw ValidationError(
-                "the rounds would take \(Int(roundSeconds * Double(rounds))) s, longer than the access tokens live "
+                "the rounds would take \(Int(roundSeconds * Double(run.rounds))) s, longer than the access tokens live "
                     + "(\(Int(lifetime)) s less 2 minutes): lower --duration, --warmup or --rounds")
         }
     }
 
     /// Seconds one round's phases take.
-    private var roundSeconds: Double { Double(Self.phases) * (warmup + duration) }
-
-    /// The PostgreSQL URL to run on, nil for SQLite.
-    private var postgres: String? {
-        if forceSQLite { return nil }
-        if let postgresURL, !postgresURL.isEmpty { return postgresURL }
-        let variable = ProcessInfo.processInfo.environment["CYBERPORT_TEST_POSTGRES_URL"] ?? ""
-        return variable.isEmpty ? nil : variable
-    }
+    private var roundSeconds: Double { Double(Self.phases) * (run.warmup + run.duration) }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .warning
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        run.bootstrapLogging()
         let logger = Logger(label: "port-deals-bench")
         let machine = MachineInfo.current()
-        let serverThreads = self.serverThreads ?? ServerConfiguration().threads
+        let serverThreads = run.resolvedServerThreads
         let dealCount = deals ?? callers
-        armHardStop(afterSeconds: 300 + 3 * roundSeconds * Double(rounds) + Double(dealCount), tool: "port-deals-bench")
+        armHardStop(afterSeconds: 300 + 3 * roundSeconds * Double(run.rounds) + Double(dealCount), tool: "port-deals-bench")
 
         let started = Date()
         let loadAtStart = MachineInfo.loadAverage()
         log("port-deals-bench: \(machine.build) build, \(machine.cores) cores (\(machine.cpuModel)), load average \(loadAtStart)")
         if machine.build != "release" { log("warning: a debug build; numbers are meaningless (use Benchmarks/deals.sh)") }
-        log("\(callers) callers, \(dealCount) deals (\(sharedDeals) shared); \(rounds) round(s) of \(Self.phases) phases × "
-            + "(\(warmup) s + \(duration) s)")
+        log("\(callers) callers, \(dealCount) deals (\(sharedDeals) shared); \(run.rounds) round(s) of \(Self.phases) phases × "
+            + "(\(run.warmup) s + \(run.duration) s)")
 
         let setupStart = monotonicNanos()
-        let storage: BenchStorage
-        if let postgres {
-            storage = .postgres(url: postgres, poolSize: poolSize)
-        } else {
-            storage = try .sqlite(workDirectory: workDirectory, tool: "port-deals-bench")
-        }
+        let storage = try run.storage(tool: "port-deals-bench")
         do {
             let retries = StoreRetryTally()
-            let storeLogger = retries.logger(label: "port-deals-bench.deals-store", level: level)
+            let storeLogger = retries.logger(label: "port-deals-bench.deals-store", level: run.level)
             let report = try await withServices(
                 storage: storage, serverThreads: serverThreads, logger: logger, storeLogger: storeLogger
             ) { identity, deals in
@@ -213,24 +152,24 @@ struct DealsBenchCommand: AsyncParsableCommand {
         log(String(format: "set-up done in %.1f s (deals: %.1f s)", setupSeconds, world.dealsSeconds))
 
         let bench = Workbench(
-            deals: deals, world: world, retries: retries, callers: callers, sharedDeals: sharedDeals, warmup: warmup,
-            duration: duration)
+            deals: deals, world: world, retries: retries, callers: callers, sharedDeals: sharedDeals, warmup: run.warmup,
+            duration: run.duration)
         var results: [RoundResult] = []
-        for number in 1...rounds {
+        for number in 1...run.rounds {
             results.append(try await bench.round(number) { log($0) })
         }
         return BenchReport(
             started: started, machine: machine, loadAtStart: loadAtStart, loadAtEnd: MachineInfo.loadAverage(),
             settings: .init(
                 storage: storage.summary, databaseVersion: databaseVersion, serverThreads: serverThreads, callers: callers,
-                deals: dealCount, sharedDeals: sharedDeals, rounds: rounds, duration: duration, warmup: warmup,
-                commit: commit, toolchain: toolchain),
+                deals: dealCount, sharedDeals: sharedDeals, rounds: run.rounds, duration: run.duration, warmup: run.warmup,
+                commit: run.commit, toolchain: run.toolchain),
             world: world, rounds: results, setupSeconds: setupSeconds)
     }
 
     private func write(_ text: String, started: Date) throws -> String {
-        try FileManager.default.createDirectory(atPath: resultsDirectory, withIntermediateDirectories: true)
-        let path = "\(resultsDirectory)/deals-\(UTCTime.stamp(started)).md"
+        try FileManager.default.createDirectory(atPath: run.resultsDirectory, withIntermediateDirectories: true)
+        let path = "\(run.resultsDirectory)/deals-\(UTCTime.stamp(started)).md"
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
             throw BenchError("cannot write \(path)")
         }

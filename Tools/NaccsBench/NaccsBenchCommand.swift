@@ -41,43 +41,7 @@ struct NaccsBenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("latency-ms"), help: "The simulator's processing time per input, in ms.")
     var latencyMilliseconds = 0
 
-    @Option(help: "Measured seconds per phase.")
-    var duration = 6.0
-
-    @Option(help: "Warm-up seconds before each phase's measured window.")
-    var warmup = 1.0
-
-    @Option(help: "Rounds (each runs every phase).")
-    var rounds = 3
-
-    @Option(
-        name: .customLong("postgres-url"),
-        help: "Run on PostgreSQL (a libpq URL; default: CYBERPORT_TEST_POSTGRES_URL if set, else SQLite). Fresh schemas, dropped at the end.")
-    var postgresURL: String?
-
-    @Flag(name: .customLong("sqlite"), help: "Run on SQLite even when CYBERPORT_TEST_POSTGRES_URL is set.")
-    var forceSQLite = false
-
-    @Option(name: .customLong("pool-size"), help: "PostgreSQL connections per service (the services' default).")
-    var poolSize = 8
-
-    @Option(name: .customLong("server-threads"), help: "Event-loop threads of each gRPC server (default: one per core, as in production).")
-    var serverThreads: Int?
-
-    @Option(name: .customLong("results-dir"), help: "Directory the markdown report is written to.")
-    var resultsDirectory = "Benchmarks/results"
-
-    @Option(name: .customLong("work-dir"), help: "Existing directory for the SQLite databases (default: a new directory under /tmp, deleted at the end).")
-    var workDirectory: String?
-
-    @Option(help: "Commit to name in the report (Benchmarks/naccs.sh passes it).")
-    var commit: String?
-
-    @Option(help: "Toolchain to name in the report (Benchmarks/naccs.sh passes `swift --version`).")
-    var toolchain: String?
-
-    @Option(name: .customLong("log-level"), help: "Log level of the services and the clients (default warning).")
-    var logLevel = "warning"
+    @OptionGroup var run: BenchRunOptions
 
     /// The parsed --credentials.
     private var credentialCounts: [Int] { credentials.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
@@ -90,13 +54,6 @@ struct NaccsBenchCommand: AsyncParsableCommand {
         // The server's default limit of concurrent streams per connection is 100.
         guard (counts.max() ?? 1) * depth <= 100 else { throw ValidationError("credentials × --depth must be at most 100") }
         guard (0...10_000).contains(latencyMilliseconds) else { throw ValidationError("--latency-ms must be within 0…10000") }
-        guard duration >= 0.5, duration <= 120 else { throw ValidationError("--duration must be within 0.5…120 s") }
-        guard warmup >= 0, warmup <= 30 else { throw ValidationError("--warmup must be within 0…30 s") }
-        guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be within 1…20") }
-        guard (1...64).contains(poolSize) else { throw ValidationError("--pool-size must be within 1…64") }
-        if let serverThreads, !(1...64).contains(serverThreads) { throw ValidationError("--server-threads must be within 1…64") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
-        if forceSQLite && postgresURL != nil { throw ValidationError("--sqlite and --postgres-url exclude each other") }
         // The access token is minted before the first round and must outlive the last one (it lives 15 minutes).
         let lifetime = Double(IdentityConfiguration().accessTokenLifetime)
         guard totalSeconds < lifetime - 120 else {
@@ -105,26 +62,13 @@ struct NaccsBenchCommand: AsyncParsableCommand {
     }
 
     /// Seconds the measured phases take (plus the drain at each phase's end).
-    private var totalSeconds: Double { Double(credentialCounts.count * rounds) * (warmup + duration) }
-
-    /// The PostgreSQL URL to run on, nil for SQLite.
-    private var postgres: String? {
-        if forceSQLite { return nil }
-        if let postgresURL, !postgresURL.isEmpty { return postgresURL }
-        let variable = ProcessInfo.processInfo.environment["CYBERPORT_TEST_POSTGRES_URL"] ?? ""
-        return variable.isEmpty ? nil : variable
-    }
+    private var totalSeconds: Double { Double(credentialCounts.count * run.rounds) * (run.warmup + run.duration) }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .warning
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        run.bootstrapLogging()
         let logger = Logger(label: "port-naccs-bench")
         let machine = MachineInfo.current()
-        let serverThreads = self.serverThreads ?? ServerConfiguration().threads
+        let serverThreads = run.resolvedServerThreads
         let counts = credentialCounts
         let most = counts.max() ?? 1
         armHardStop(afterSeconds: 300 + 3 * totalSeconds, tool: "port-naccs-bench")
@@ -134,14 +78,9 @@ struct NaccsBenchCommand: AsyncParsableCommand {
         log("port-naccs-bench: \(machine.build) build, \(machine.cores) cores (\(machine.cpuModel)), load average \(loadAtStart)")
         if machine.build != "release" { log("warning: a debug build; numbers are meaningless (use Benchmarks/naccs.sh)") }
         log("credentials \(counts), \(depth) caller(s) per credential, simulator latency \(latencyMilliseconds) ms; "
-            + "\(rounds) round(s) of \(counts.count) phase(s) × (\(warmup) s + \(duration) s)")
+            + "\(run.rounds) round(s) of \(counts.count) phase(s) × (\(run.warmup) s + \(run.duration) s)")
 
-        let storage: BenchStorage
-        if let postgres {
-            storage = .postgres(url: postgres, poolSize: poolSize)
-        } else {
-            storage = try .sqlite(workDirectory: workDirectory, tool: "port-naccs-bench")
-        }
+        let storage = try run.storage(tool: "port-naccs-bench")
         do {
             let setupStart = monotonicNanos()
             let identity = try await IdentityFixture.start(
@@ -159,11 +98,11 @@ struct NaccsBenchCommand: AsyncParsableCommand {
                     let setupSeconds = Double(monotonicNanos() - setupStart) / 1e9
                     log(String(format: "set-up done in %.1f s", setupSeconds))
                     var phases: [[SendPhase]] = []
-                    for round in 1...rounds {
+                    for round in 1...run.rounds {
                         var results: [SendPhase] = []
                         for count in counts {
                             let phase = await sendPhase(
-                                stack: stack, world: world, credentials: count, depth: depth, warmup: warmup, duration: duration)
+                                stack: stack, world: world, credentials: count, depth: depth, warmup: run.warmup, duration: run.duration)
                             log("round \(round), \(count) credential(s): \(Format.rate(phase.result.rate)) sends/s, p99 "
                                 + "\(Format.millis(phase.serverMillis(0.99))) (relay), \(phase.result.errors) errors")
                             results.append(phase)
@@ -173,8 +112,8 @@ struct NaccsBenchCommand: AsyncParsableCommand {
                     report = NaccsReport(
                         started: started, machine: machine, loadAtStart: loadAtStart, loadAtEnd: MachineInfo.loadAverage(),
                         storage: storage.summary, databaseVersion: databaseVersion, serverThreads: serverThreads, depth: depth,
-                        latencyMilliseconds: latencyMilliseconds, duration: duration, warmup: warmup, commit: commit,
-                        toolchain: toolchain, setupSeconds: setupSeconds, rounds: phases)
+                        latencyMilliseconds: latencyMilliseconds, duration: run.duration, warmup: run.warmup, commit: run.commit,
+                        toolchain: run.toolchain, setupSeconds: setupSeconds, rounds: phases)
                     await stack.stop()
                 } catch {
                     await stack.stop()
@@ -197,8 +136,8 @@ struct NaccsBenchCommand: AsyncParsableCommand {
     }
 
     private func write(_ text: String, started: Date) throws -> String {
-        try FileManager.default.createDirectory(atPath: resultsDirectory, withIntermediateDirectories: true)
-        let path = "\(resultsDirectory)/naccs-\(UTCTime.stamp(started)).md"
+        try FileManager.default.createDirectory(atPath: run.resultsDirectory, withIntermediateDirectories: true)
+        let path = "\(run.resultsDirectory)/naccs-\(UTCTime.stamp(started)).md"
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
             throw BenchError("cannot write \(path)")
         }
