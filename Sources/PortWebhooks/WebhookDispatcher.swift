@@ -1,4 +1,5 @@
 import Logging
+import PortServiceKit
 import PortStore
 
 /// Delivers the events of a `WebhookOutbox`: fans each new event out to one delivery per webhook target of its
@@ -18,7 +19,7 @@ public actor WebhookDispatcher {
     private let ownedPoster: CurlHTTPPoster?
     private let configuration: WebhookDispatcherConfiguration
     private let logger: Logger
-    private let doorbell = Doorbell()
+    private let doorbell = WakeSignal()
     private var loop: Task<Void, Never>?
     private var stopRequested = false
     private var stopped = false

@@ -18,9 +18,9 @@ final class NaccsContext: Sendable {
     let settings: NaccsRelaySettings
     let pagination = KeysetPagination()
     /// Rung when a send was stored, so a worker starts at once.
-    let work = WorkSignal()
+    let work = WakeSignal()
     /// Rung when issued numbers wait to be written back to Deals.
-    let writeBacks = WorkSignal()
+    let writeBacks = WakeSignal()
 
     init(configuration: NaccsConfiguration, catalog: NaccsCatalog, permissions: NaccsPermissions) throws {
         database = configuration.database
