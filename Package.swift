@@ -113,8 +113,11 @@ let package = Package(
             ],
             path: "Sources/PortWebhooks", swiftSettings: swiftSettings),
         // NACCS: the message format (pure Swift, the catalog embedded from catalog/), and the link to NACCS over TCP.
+        // Domain validators shared by the services: ISO 6346 container numbers, IMO numbers, UN/LOCODE, HS codes,
+        // UN numbers and IMDG classes, Number(p,s), dates, times, seals (pure Swift).
+        .target(name: "PortValidation", path: "Sources/PortValidation", swiftSettings: swiftSettings),
         .target(
-            name: "NaccsMessages", path: "Sources/NaccsMessages", exclude: ["catalog"],
+            name: "NaccsMessages", dependencies: ["PortValidation"], path: "Sources/NaccsMessages", exclude: ["catalog"],
             swiftSettings: swiftSettings),
         .target(
             name: "NaccsLink",
@@ -147,7 +150,7 @@ let package = Package(
         .target(
             name: "DealsKit",
             dependencies: [
-                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth", "PortWebhooks",
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth", "PortWebhooks", "PortValidation",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
@@ -180,7 +183,7 @@ let package = Package(
         .target(
             name: "StatsKit",
             dependencies: [
-                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth",
+                "PortServiceKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth", "PortValidation",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Services/Stats/StatsKit", swiftSettings: swiftSettings),
@@ -317,7 +320,7 @@ let package = Package(
         .testTarget(
             name: "DealsTests",
             dependencies: [
-                "CyberPortTestSupport", "DealsKit", "IdentityKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth",
+                "CyberPortTestSupport", "DealsKit", "PortValidation", "IdentityKit", "PortAPI", "PortRPC", "PortProtocol", "PortStore", "PortAuth",
                 "PortServiceKit",
                 .product(name: "Logging", package: "swift-log"),
             ],

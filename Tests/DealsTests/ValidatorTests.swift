@@ -1,4 +1,4 @@
-import DealsKit
+import PortValidation
 import Testing
 
 /// The domain validators of Services/Deals/DealsKit/Validation against the vectors of

@@ -2,6 +2,7 @@ import PortAuth
 import PortProtocol
 import PortRPC
 import PortServiceKit
+import PortValidation
 
 /// The "naccs.*" root-document paths: numbers and statuses NACCS issued, written only by the Naccs service and
 /// readable by every participant.

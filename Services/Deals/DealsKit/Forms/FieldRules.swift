@@ -1,3 +1,5 @@
+import PortValidation
+
 /// The rules a value written to a form field must follow, by the field's catalog type, and its canonical text.
 ///
 /// - containerNo → ISO 6346 (``ContainerNumber``); imoNumber → IMO ship number; unLocode; unNumber; imdgClass; date

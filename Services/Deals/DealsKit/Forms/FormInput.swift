@@ -1,6 +1,7 @@
 import PortProtocol
 import PortRPC
 import PortServiceKit
+import PortValidation
 
 /// Validation of UpdateForm input against the form's schema, before anything is read from the database.
 ///

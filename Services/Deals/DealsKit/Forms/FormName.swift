@@ -1,4 +1,5 @@
 import PortServiceKit
+import PortValidation
 
 /// The id of a form within its deal: the form code for forms held once per B/L ("UL040"), "{code}~{unit_key}"
 /// otherwise ("UL090~MSCU1234565", "UL080~EIR-0042", "UL070~batch-2").

@@ -3,6 +3,7 @@ import PortAPI
 import PortProtocol
 import PortRPC
 import PortServiceKit
+import PortValidation
 
 /// PortService: the ports Stats keeps data for, registered and changed by their port authority.
 struct PortServiceAPI: Cyberport_Stats_V1_PortServiceProvider {

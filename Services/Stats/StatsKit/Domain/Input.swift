@@ -2,17 +2,16 @@ import Foundation
 import PortProtocol
 import PortRPC
 import PortServiceKit
+import PortValidation
 
-/// UN/LOCODE: ISO 3166-1 alpha-2 country + 3 characters from A–Z and 2–9, upper case, e.g. "JPTYO".
-enum UNLocode {
+extension UNLocode {
+    /// Whether `text` is a UN/LOCODE as Stats keeps it: already canonical (upper case, no separators), by the shared
+    /// rule.
     static func isValid(_ text: Substring) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 5 else { return false }
-        let upper: (UInt8) -> Bool = { $0 >= 65 && $0 <= 90 }
-        return bytes[0..<2].allSatisfy(upper) && bytes[2..<5].allSatisfy { upper($0) || ($0 >= 50 && $0 <= 57) }
+        (try? normalize(String(text))) == String(text)
     }
 
-    /// `text` when it is a UN/LOCODE; INVALID_ARGUMENT naming `field` otherwise.
+    /// `text` when it is a canonical UN/LOCODE; INVALID_ARGUMENT naming `field` otherwise.
     static func check(_ text: String, field: String) throws -> String {
         guard isValid(Substring(text)) else {
             throw APIError.invalidArgument(
@@ -25,23 +24,20 @@ enum UNLocode {
     static func isJapanese(_ code: String) -> Bool { code.hasPrefix("JP") }
 }
 
-/// IMO ship numbers: "IMO" + 7 digits; digits 1–6 weighted 7…2, the last digit of the sum is the check digit.
-enum IMOShipNumber {
-    /// The normalised "IMO1234567" form ("" stays ""); INVALID_ARGUMENT naming `field` when malformed.
+extension IMOShipNumber {
+    /// The normalised "IMO1234567" form ("" stays ""): "IMO" (any case) and 7 digits, nothing else, with the shared
+    /// check digit rule; INVALID_ARGUMENT naming `field` when malformed.
     static func check(_ text: String, field: String) throws -> String {
         if text.isEmpty { return "" }
         var body = Substring(text.uppercased())
         if body.hasPrefix("IMO") { body = body.dropFirst(3) }
-        let digits = body.compactMap { $0.isASCIIDigitCharacter ? Int(String($0)) : nil }
-        guard digits.count == 7, body.count == 7 else {
+        guard body.count == 7, body.allSatisfy(\.isASCIIDigitCharacter) else {
             throw APIError.invalidArgument(field: field, "an IMO number is \"IMO\" + 7 digits, e.g. IMO9074729", reason: "IMO_FORMAT")
         }
-        let sum = zip(digits.prefix(6), [7, 6, 5, 4, 3, 2]).reduce(0) { $0 + $1.0 * $1.1 }
-        guard sum % 10 == digits[6] else {
-            throw APIError.invalidArgument(
-                field: field, "the IMO number's check digit should be \(sum % 10), not \(digits[6])", reason: "IMO_CHECK_DIGIT")
+        switch validate(text) {
+        case .valid(let normalized): return normalized
+        case .invalid(let violation): throw APIError.invalidArgument(field: field, violation.message, reason: violation.rule)
         }
-        return "IMO" + digits.map(String.init).joined()
     }
 }
 

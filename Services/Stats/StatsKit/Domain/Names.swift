@@ -1,5 +1,6 @@
 import PortRPC
 import PortServiceKit
+import PortValidation
 
 /// Resource names of the Stats service. Everything lives under a port: "ports/{locode}/…"; ids are the platform's
 /// UUIDv7 resource ids.

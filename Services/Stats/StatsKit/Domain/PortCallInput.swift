@@ -1,6 +1,7 @@
 import PortProtocol
 import PortRPC
 import PortServiceKit
+import PortValidation
 
 /// The rules of an arrival or departure report (港則法 施行規則 §1, 第1号様式): which fields each kind needs, the 20 GT
 /// exemption and the berth use notice of ships of 500 GT and more.

@@ -1,6 +1,7 @@
 import PortProtocol
 import PortRPC
 import PortServiceKit
+import PortValidation
 
 /// A ship line as stored.
 struct ShipLineRecord: Sendable, Hashable {
