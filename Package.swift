@@ -281,7 +281,7 @@ let package = Package(
         .executableTarget(
             name: "StatsBench",
             dependencies: [
-                "StatsKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol", "PortServiceKit",
+                "BenchKit", "StatsKit", "PortStore", "PortAuth", "PortCrypto", "PortRPC", "PortAPI", "PortProtocol", "PortServiceKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,8 +1,5 @@
+import BenchKit
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The markdown report of a run.
 struct BenchReport {
@@ -16,12 +13,13 @@ struct BenchReport {
     var sections: [BackendResult]
 
     func markdown() -> String {
+        let machine = MachineInfo.current()
         var text = """
             # Stats benchmark: a year's survey tables for a port with \(lines.formatted()) cargo lines
 
-            - run: \(Self.readable(started)), commit \(commit), \(Self.buildConfiguration) build
+            - run: \(UTCTime.readable(started)), commit \(commit), \(MachineInfo.buildConfiguration) build
             - toolchain: \(toolchain)
-            - machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Self.cpuModel()), load average \(Self.loadAverage()) at the end
+            - machine: \(machine.cores) cores, \(machine.cpuModel), load average \(MachineInfo.loadAverage()) at the end
             - data: one 甲種 port, 12 months × \(respondents) respondents = \(12 * respondents) approved submissions, \
             \(lines.formatted()) cargo lines (81 commodities × 3 forms × 4 directions × 30 partner ports) plus 20 ship, \
             2 passenger and 4 vehicle lines each; loaded through SubmitSurvey + ApproveSurveySubmission
@@ -65,39 +63,4 @@ struct BenchReport {
     }
 
     static func milliseconds(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
-
-    static var buildConfiguration: String {
-        #if DEBUG
-        "debug"
-        #else
-        "release"
-        #endif
-    }
-
-    static func cpuModel() -> String {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown CPU" }
-        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
-            if let colon = line.firstIndex(of: ":") { return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces) }
-        }
-        return "unknown CPU"
-    }
-
-    static func loadAverage() -> String {
-        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
-        return text.split(separator: " ").prefix(3).joined(separator: " ")
-    }
-
-    /// "2026-11-21T120059Z".
-    static func stamp(_ date: Date) -> String { format(date, "%Y-%m-%dT%H%M%SZ") }
-    /// "2026-11-21 12:00:59 UTC".
-    static func readable(_ date: Date) -> String { format(date, "%Y-%m-%d %H:%M:%S UTC") }
-
-    private static func format(_ date: Date, _ pattern: String) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        var buffer = [CChar](repeating: 0, count: 64)
-        let count = strftime(&buffer, buffer.count, pattern, &parts)
-        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchKit
 import Foundation
 import Logging
 import PortAPI
@@ -83,7 +84,7 @@ struct StatsBenchCommand: AsyncParsableCommand {
             commit: commit ?? "unknown", toolchain: toolchain ?? "unknown", sections: sections)
         let text = report.markdown()
         try FileManager.default.createDirectory(atPath: resultsDirectory, withIntermediateDirectories: true)
-        let file = "\(resultsDirectory)/stats-\(BenchReport.stamp(started)).md"
+        let file = "\(resultsDirectory)/stats-\(UTCTime.stamp(started)).md"
         try text.write(toFile: file, atomically: true, encoding: .utf8)
         print(text)
         FileHandle.standardError.write(Data("wrote \(file)\n".utf8))
