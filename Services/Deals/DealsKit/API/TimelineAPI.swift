@@ -20,7 +20,7 @@ struct TimelineAPI: Cyberport_Deals_V1_TimelineServiceProvider {
     ) async throws -> Cyberport_Deals_V1_ListTimelineEntriesResponse {
         let caller = try context.caller(serverContext)
         let deal = try DealName(parsing: request.parent, field: "parent")
-        let formID = try request.form.isEmpty ? nil : Self.formID(request.form, deal: deal, field: "form")
+        let formID = try request.form.isEmpty ? nil : Self.formID(request.form, deal: deal, field: "form", catalog: context.catalog)
         let cursor = try pagination.cursor(
             pageSize: request.pageSize, pageToken: request.pageToken, query: "\(deal)|\(request.form)")
         var start: Int64 = 0
@@ -101,17 +101,13 @@ struct TimelineAPI: Cyberport_Deals_V1_TimelineServiceProvider {
         return found
     }
 
-    /// The form id of "deals/{deal_number}/forms/{form_id}" within `deal`.
-    static func formID(_ name: String, deal: DealName, field: String) throws -> String {
-        let prefix = "\(deal)/forms/"
-        let id = name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : ""
-        guard !id.isEmpty, id.count <= 48,
-            id.unicodeScalars.allSatisfy({ $0.properties.isASCIIHexDigit || ($0.isASCII && ("A"..."Z").contains($0))
-                || ($0.isASCII && ("a"..."z").contains($0)) || "~-_".unicodeScalars.contains($0) })
-        else {
-            throw APIError.invalidArgument(field: field, "expected \"\(prefix){form_id}\", e.g. \(prefix)UL040")
+    /// The form id of "deals/{deal_number}/forms/{form_id}" (parsed as every form name is) within `deal`.
+    static func formID(_ name: String, deal: DealName, field: String, catalog: FormCatalog) throws -> String {
+        let form = try FormName(parsing: name, field: field, catalog: catalog)
+        guard form.deal == deal else {
+            throw APIError.invalidArgument(field: field, "\(name) is not a form of \(deal)")
         }
-        return id
+        return form.id.description
     }
 
     /// The number of "deals/{deal_number}/timelineEntries/{n}" within `deal`.
